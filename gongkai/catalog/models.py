@@ -1,0 +1,129 @@
+"""The catalogue's shared vocabularies: agencies (发布机构) and the three classification axes."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from gongkai.lib.identifiers import is_valid_agency_code
+
+TOPIC_SEPARATOR = "\\"
+
+
+def validate_agency_code(value: str) -> None:
+    if value and not is_valid_agency_code(value):
+        raise ValidationError(
+            "“%(code)s”不是有效的统一社会信用代码（18位）或组织机构代码（9位），请核对校验位。",
+            params={"code": value},
+        )
+
+
+class AgencyQuerySet(models.QuerySet):
+    def needing_review(self):
+        return self.filter(needs_review=True)
+
+
+class Agency(models.Model):
+    name = models.CharField("机构全称", max_length=200, unique=True)
+    short_name = models.CharField("简称", max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(
+        "机构代码", max_length=18, blank=True, validators=[validate_agency_code],
+        help_text="18位统一社会信用代码（GB 32100-2015）或9位组织机构代码（GB 11714），作为索引号前段码。",
+    )
+    needs_review = models.BooleanField(
+        "待完善", default=False, help_text="导入时按名称自动创建的机构，需工作人员补全机构代码。",
+    )
+    sort_order = models.IntegerField("排序", default=0)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发布机构"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="agency_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.code = (self.code or "").strip().upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("agency", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Topic(models.Model):
+    """主题分类, a two-level tree such as 综合政务\\政务公开."""
+
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级分类", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.IntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主题分类"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="topic_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(parent=None), name="topic_unique_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def path(self) -> str:
+        return f"{self.parent.name}{TOPIC_SEPARATOR}{self.name}" if self.parent_id else self.name
+
+    @classmethod
+    def from_path(cls, path: str) -> "Topic | None":
+        """The topic for ``一级\\二级`` (also / or ＼ separated), created when missing."""
+        parts = [p.strip() for p in path.replace("／", "\\").replace("/", "\\").replace("＼", "\\").split("\\")]
+        parent = None
+        for name in filter(None, parts):
+            parent, _ = cls.objects.get_or_create(parent=parent, name=name)
+        return parent
+
+
+class Genre(models.Model):
+    """体裁分类: 规章, 行政规范性文件, 通知, 工作总结, 年度报告 …"""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    sort_order = models.IntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "体裁分类"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Audience(models.Model):
+    """服务对象分类: 公民, 法人, 其他组织 …"""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    sort_order = models.IntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务对象"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,189 @@
+"""Documents of the disclosure catalogue (政府信息公开目录).
+
+``Document.objects.published()`` is the one definition of what the public may see: every
+page, feed, sitemap, search index and export goes through it.
+"""
+
+import nh3
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.catalog.models import Agency, Audience, Genre, Topic
+from gongkai.lib.identifiers import normalize_doc_no
+
+
+class Disclosure(models.TextChoices):
+    ACTIVE = "active", "主动公开"
+    ON_REQUEST = "on_request", "依申请公开"
+    WITHHELD = "withheld", "不予公开"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Validity(models.TextChoices):
+    IN_FORCE = "in_force", "现行有效"
+    NOT_YET = "not_yet", "尚未生效"
+    AMENDED = "amended", "已修改"
+    REPEALED = "repealed", "已废止"
+
+
+# Tags and attributes a document body may keep; everything else (scripts, styles, event
+# handlers, iframes) is stripped by nh3 (the Ammonia sanitiser).
+BODY_TAGS = {
+    "p", "br", "div", "span", "strong", "b", "em", "i", "u", "sub", "sup", "h1", "h2", "h3",
+    "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "caption", "col", "colgroup", "a", "img", "blockquote", "pre", "hr", "center", "font",
+}
+BODY_ATTRIBUTES = {
+    "*": {"align", "style"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "width", "valign"},
+    "th": {"colspan", "rowspan", "width", "valign"},
+}
+
+
+def sanitize_body(html: str) -> str:
+    return nh3.clean(html or "", tags=BODY_TAGS, attributes=BODY_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: 主动公开, published, and its publication time reached."""
+        return self.filter(
+            status=Status.PUBLISHED,
+            disclosure=Disclosure.ACTIVE,
+            published_at__lte=timezone.now(),
+        )
+
+    def newest_first(self):
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def with_doc_no(self, doc_no: str):
+        return self.filter(doc_no=normalize_doc_no(doc_no))
+
+
+class IndexSerial(models.Model):
+    """The last 索引号 serial handed out per agency and year. Serials only ever grow."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="serial_per_agency_year")]
+
+
+def next_index_no(agency: Agency, year: int) -> str:
+    """Reserve the next 索引号 for ``agency`` in ``year``.
+
+    The counter row is bumped with an UPDATE, which takes a row lock until the surrounding
+    transaction commits, so two concurrent publications never read the same serial. Numbers
+    already in use (imported documents keep theirs) are skipped, never reused.
+    """
+    with transaction.atomic():
+        IndexSerial.objects.bulk_create(
+            [IndexSerial(agency=agency, year=year)], ignore_conflicts=True)
+        while True:
+            counter = IndexSerial.objects.filter(agency=agency, year=year)
+            counter.update(last=F("last") + 1)
+            serial = counter.values_list("last", flat=True).get()
+            index_no = settings.INDEX_NO_PATTERN.format(
+                agency_code=agency.code, year=year, serial=serial)
+            if not Document.objects.filter(index_no=index_no).exists():
+                return index_no
+
+
+class Document(models.Model):
+    index_no = models.CharField(
+        "索引号", max_length=64, unique=True, null=True, blank=True,
+        help_text="首次发布时按规则自动生成，此后不再改变；导入的信息保留原索引号。",
+    )
+    title = models.CharField("名称", max_length=500)
+    doc_no = models.CharField("文号", max_length=100, blank=True, db_index=True)
+    agency = models.ForeignKey(Agency, verbose_name="发布机构", on_delete=models.PROTECT,
+                               related_name="documents")
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    published_at = models.DateTimeField("发布日期", null=True, blank=True, db_index=True)
+    published_time_known = models.BooleanField(
+        "发布时间精确到分钟", default=False,
+        help_text="来源只给出日期时不显示时分。",
+    )
+    subject_terms = models.JSONField("主题词", default=list, blank=True)
+    topic = models.ForeignKey(Topic, verbose_name="主题分类", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="documents")
+    genre = models.ForeignKey(Genre, verbose_name="体裁分类", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="documents")
+    audience = models.ForeignKey(Audience, verbose_name="服务对象", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="documents")
+    category_label = models.CharField(
+        "原分类", max_length=200, blank=True,
+        help_text="来源页面上的分类文字，未能对应主题分类时显示。",
+    )
+    abstract = models.TextField("内容概述", blank=True)
+    body = models.TextField("正文", blank=True, help_text="保存时自动清理不安全的 HTML。")
+    disclosure = models.CharField("公开属性", max_length=16, choices=Disclosure.choices,
+                                  default=Disclosure.ACTIVE)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    validity = models.CharField("有效性", max_length=16, choices=Validity.choices, blank=True,
+                                help_text="规章、规范性文件填写；其他信息可留空。")
+    effective_on = models.DateField("施行日期", null=True, blank=True)
+    repealed_on = models.DateField("废止日期", null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="修改/替代文件", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="supersedes", help_text="已修改或已废止时，指向现行的文件。",
+    )
+    view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
+    source_url = models.URLField("来源地址", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政府信息"
+        ordering = [F("published_at").desc(nulls_last=True), "-pk"]
+        indexes = [models.Index(fields=["agency", "status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("document", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.doc_no = normalize_doc_no(self.doc_no)
+        self.body = sanitize_body(self.body)
+        self.index_no = self.index_no or None
+        super().save(*args, **kwargs)
+
+    @property
+    def category(self) -> str:
+        return self.topic.path if self.topic_id else self.category_label
+
+    @property
+    def published_display(self) -> str:
+        """发布日期 as government sites show it: ``YYYY-MM-DD HH:MM`` where the time is known."""
+        if not self.published_at:
+            return ""
+        fmt = "%Y-%m-%d %H:%M" if self.published_time_known else "%Y-%m-%d"
+        return timezone.localtime(self.published_at).strftime(fmt)
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.validity in (Validity.AMENDED, Validity.REPEALED)
+
+    def record_view(self) -> None:
+        """Add one to 浏览次数 in the database, so concurrent views never overwrite each other."""
+        Document.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
+        self.view_count += 1
+

@@ -1,0 +1,74 @@
+"""Identifiers of the catalogue: organisation codes, 索引号 and 文号.
+
+Pure functions, no Django. The check-digit algorithms follow GB 32100-2015
+(统一社会信用代码) and GB 11714-1997 (组织机构代码); see docs in domain.md §2.
+"""
+
+import re
+
+# GB 32100: 31 characters, no I, O, Z, S, V.
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+# GB 11714: digits then the full Latin alphabet (so M is 22 here, 21 above).
+_ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def org_code_check_char(body: str) -> str:
+    """The 9th character of a 组织机构代码 whose first eight are ``body``."""
+    total = sum(_ORG_ALPHABET.index(c) * w for c, w in zip(body, _ORG_WEIGHTS))
+    value = 11 - total % 11
+    return {10: "X", 11: "0"}.get(value, str(value))
+
+
+def is_valid_org_code(code: str) -> bool:
+    code = code.replace("-", "")
+    if not re.fullmatch(r"[0-9A-Z]{8}[0-9X]", code):
+        return False
+    return org_code_check_char(code[:8]) == code[8]
+
+
+def credit_code_check_char(body: str) -> str:
+    """The 18th character of a 统一社会信用代码 whose first seventeen are ``body``."""
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
+    return _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def is_valid_credit_code(code: str) -> bool:
+    if len(code) != 18 or any(c not in _USCC_ALPHABET for c in code):
+        return False
+    return credit_code_check_char(code[:17]) == code[17]
+
+
+def is_valid_agency_code(code: str) -> bool:
+    """An agency code is an 18-character credit code or a 9-character org code."""
+    code = (code or "").strip().upper()
+    if len(code) == 18:
+        return is_valid_credit_code(code)
+    return is_valid_org_code(code)
+
+
+# 文号: 机关代字 + 〔年份〕 + 序号 + 号. People type the year brackets in many ways.
+_DOC_NO_BRACKETS = re.compile(
+    r"[\[［〔【(（﹝{｛<《]\s*(\d{4})\s*[\]］〕】)）﹞}｝>》]"
+)
+
+
+def normalize_doc_no(value: str | None) -> str:
+    """Return the 文号 with its year in 〔〕 and stray spaces removed.
+
+    ``深府办[2021]3号``, ``深府办（2021）3号`` and ``深府办【2021】3号`` all become
+    ``深府办〔2021〕3号``; anything that is not a 文号 is returned stripped.
+    """
+    if not value:
+        return ""
+    text = re.sub(r"\s+", "", value.replace("\u3000", ""))
+    return _DOC_NO_BRACKETS.sub(r"〔\1〕", text)
+
+
+INDEX_NO_RE = re.compile(r"^[0-9A-Z]{9,18}/\d{4}-\d{5}$")
+
+
+def format_index_no(pattern: str, *, agency_code: str, year: int, serial: int) -> str:
+    """Fill the configurable 索引号 pattern, e.g. ``{agency_code}/{year}-{serial:05d}``."""
+    return pattern.format(agency_code=agency_code, year=year, serial=serial)

@@ -1,0 +1,65 @@
+"""Shared test world, built in code (after healthchecks' hc/test.py).
+
+The cast: 翠竹街道办事处 (a street office with an 18-character credit code) publishes the
+seed work summary; 国务院办公厅 (9-character organisation code) publishes a notice; 新区管委会
+was imported by name and still lacks a code.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+from django.test import TestCase
+from django.utils import timezone
+
+from gongkai.catalog.models import Agency, Genre, Topic
+from gongkai.documents.models import Disclosure, Document, Status
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_DIR.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared/, or a skip when this checkout has none beside it."""
+    import pytest
+
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    return path
+
+
+def aware(*args) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*args))
+
+
+class BaseTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cuizhu = Agency.objects.create(
+            name="深圳市罗湖区翠竹街道办事处", short_name="翠竹街道办", code="11440303007546460H")
+        cls.gwyb = Agency.objects.create(name="国务院办公厅", code="000014349")
+        cls.xinqu = Agency.objects.create(name="新区管委会", needs_review=True)
+        cls.summary_genre = Genre.objects.create(name="工作总结")
+        cls.topic = Topic.from_path("综合政务\\政务公开")
+        cls.summary = Document.objects.create(
+            index_no="11440303007546460H/2022-00033", title="罗湖区翠竹街道办事处2021年工作总结",
+            agency=cls.cuizhu, written_on=dt.date(2022, 9, 8),
+            published_at=aware(2022, 9, 8), status=Status.PUBLISHED,
+            subject_terms=["翠竹街道", "工作总结"], genre=cls.summary_genre,
+            abstract="2021年，翠竹街道坚持以习近平新时代中国特色社会主义思想为指导。",
+            body="<p>一、旗帜鲜明讲政治，“第一议题”严落实。</p>",
+        )
+        cls.notice = Document.objects.create(
+            index_no="000014349/2018-00204", title="国务院办公厅关于印发《政府网站集约化试点工作方案》的通知",
+            agency=cls.gwyb, doc_no="国办函[2018]71号", written_on=dt.date(2018, 10, 27),
+            published_at=aware(2018, 11, 9, 15, 30), published_time_known=True,
+            status=Status.PUBLISHED, topic=cls.topic, body="<p>各省、自治区、直辖市人民政府：</p>",
+        )
+        cls.draft = Document.objects.create(
+            title="翠竹街道2023年工作计划（草稿）", agency=cls.cuizhu, status=Status.DRAFT,
+            body="<p>草稿内容</p>",
+        )
+        cls.on_request = Document.objects.create(
+            title="翠竹街道内部人事安排", agency=cls.cuizhu, status=Status.PUBLISHED,
+            disclosure=Disclosure.ON_REQUEST, published_at=aware(2022, 1, 5),
+        )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("agencies/<int:pk>/", views.agency, name="agency"),
+    path("agencies/<int:pk>/documents/", views.agency_documents, name="agency_documents"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("display/", views.display, name="display"),
+]
