@@ -1,0 +1,97 @@
+"""The document page in a real browser: Debian's chromium, driven by Playwright."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from gongkai.test import REPO_DIR, BaseTestCase
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = REPO_DIR / "var" / "screenshots"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here are
+# the test's own set-up, not async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class DocumentPageBrowserTestCase(StaticLiveServerTestCase):
+    setUpTestData = classmethod(BaseTestCase.setUpTestData.__func__)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.setUpTestData()
+        self.page = self.browser.new_page(viewport={"width": 1100, "height": 900})
+
+    def tearDown(self):
+        self.page.close()
+
+    def body_font_size(self) -> str:
+        return self.page.eval_on_selector(".doc-body", "e => getComputedStyle(e).fontSize")
+
+    def test_it_switches_font_size_and_remembers_it(self):
+        self.page.goto(self.live_server_url + self.summary.get_absolute_url())
+        assert self.body_font_size() == "16px"
+        self.page.click("a[data-font=large]")
+        assert self.body_font_size() == "20px"
+        self.page.reload()
+        assert self.body_font_size() == "20px"
+        self.page.click("a[data-font=small]")
+        self.page.goto(self.live_server_url + self.notice.get_absolute_url())
+        assert self.body_font_size() == "14px"
+
+    def test_it_switches_font_size_without_javascript(self):
+        context = self.browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        page.goto(self.live_server_url + self.summary.get_absolute_url())
+        page.click("a[data-font=large]")
+        assert page.eval_on_selector(".doc-body", "e => getComputedStyle(e).fontSize") == "20px"
+        context.close()
+
+    def test_it_prints_the_record_and_body_only(self):
+        self.page.goto(self.live_server_url + self.summary.get_absolute_url())
+        self.page.emulate_media(media="print")
+        hidden = ".topbar, .masthead, .crumbs, .tools, .site-footer"
+        shown = ".record, .doc-title, .doc-body"
+        assert self.page.eval_on_selector_all(
+            hidden, "es => es.every(e => getComputedStyle(e).display === 'none')")
+        assert self.page.eval_on_selector_all(
+            shown, "es => es.every(e => getComputedStyle(e).display !== 'none')")
+
+    def test_it_renders_the_seed_page_and_saves_a_screenshot(self):
+        self.page.goto(self.live_server_url + self.summary.get_absolute_url())
+        assert self.page.title().startswith("罗湖区翠竹街道办事处2021年工作总结")
+        assert self.page.inner_text(".f-index") == "11440303007546460H/2022-00033"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / "document.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+
+    def test_it_fits_a_phone_screen(self):
+        self.page.set_viewport_size({"width": 375, "height": 740})
+        self.page.goto(self.live_server_url + self.summary.get_absolute_url())
+        scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= 375
+        self.page.screenshot(path=str(SCREENSHOTS / "document-phone.png"), full_page=True)

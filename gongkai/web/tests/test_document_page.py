@@ -1,0 +1,87 @@
+import re
+
+from gongkai.documents.models import Validity
+from gongkai.test import BaseTestCase
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+class DocumentPageTestCase(BaseTestCase):
+    def get(self, doc, **cookies):
+        for key, value in cookies.items():
+            self.client.cookies[key] = value
+        return self.client.get(doc.get_absolute_url())
+
+    def test_it_shows_the_record_in_the_seed_order(self):
+        r = self.get(self.summary)
+        assert r.status_code == 200
+        page = text_of(r.content.decode())
+        labels = ["索引号：", "分类：", "发布机构：", "成文日期：", "名称：", "文号：", "发布日期：",
+                  "主题词：", "【打印】", "【字体：", "浏览次数："]
+        positions = [page.index(label) for label in labels]
+        assert positions == sorted(positions)
+        for value in ["11440303007546460H/2022-00033", "深圳市罗湖区翠竹街道办事处", "2022-09-08",
+                      "罗湖区翠竹街道办事处2021年工作总结", "翠竹街道 工作总结"]:
+            assert value in page
+
+    def test_it_carries_the_government_meta_tags(self):
+        html = self.get(self.notice).content.decode()
+        assert '<html lang="zh-CN"' in html
+        assert f"<title>{self.notice.title} - 国务院办公厅 - 政府信息公开平台</title>" in html
+        for tag in ['name="SiteName" content="政府信息公开平台"',
+                    f'name="ArticleTitle" content="{self.notice.title}"',
+                    'name="PubDate" content="2018-11-09 15:30"',
+                    'name="ContentSource" content="国务院办公厅"',
+                    'name="ColumnName" content="综合政务\\政务公开"',
+                    'name="Url" content="http://127.0.0.1:8000/documents/']:
+            assert tag in html, tag
+        assert 'name="Keywords"' in html and 'name="Description"' in html
+        assert 'name="viewport"' in html
+
+    def test_it_counts_every_view(self):
+        for _ in range(3):
+            self.get(self.summary)
+        self.summary.refresh_from_db()
+        assert self.summary.view_count == 3
+        assert '<span class="views">4</span>' in self.get(self.summary).content.decode()
+
+    def test_it_does_not_show_unpublished_documents(self):
+        assert self.get(self.draft).status_code == 404
+        assert self.get(self.on_request).status_code == 404
+        self.draft.refresh_from_db()
+        assert self.draft.view_count == 0
+
+    def test_it_links_a_repealed_document_to_the_current_one(self):
+        self.notice.validity = Validity.REPEALED
+        self.notice.superseded_by = self.summary
+        self.notice.save()
+        page = text_of(self.get(self.notice).content.decode())
+        assert "本文件已废止" in page
+        assert f"现行文件： {self.summary.title}" in page
+
+    def test_it_does_not_link_to_an_unpublished_replacement(self):
+        self.notice.validity = Validity.AMENDED
+        self.notice.superseded_by = self.draft
+        self.notice.save()
+        page = self.get(self.notice).content.decode()
+        assert "本文件已修改" in page
+        assert self.draft.title not in page
+
+    def test_it_remembers_the_font_size_without_javascript(self):
+        r = self.client.get("/display/", {"font": "large", "next": self.summary.get_absolute_url()})
+        assert r.status_code == 302 and r["Location"] == self.summary.get_absolute_url()
+        html = self.client.get(self.notice.get_absolute_url()).content.decode()
+        assert '<html lang="zh-CN" class="font-large">' in html
+
+    def test_it_ignores_unknown_font_sizes_and_foreign_redirects(self):
+        r = self.client.get("/display/", {"font": "huge", "next": "https://evil.example/"})
+        assert r["Location"] == "/"
+        assert "font" not in r.cookies
+
+    def test_it_switches_to_elder_mode(self):
+        self.client.get("/display/", {"elder": "1"})
+        html = self.client.get("/").content.decode()
+        assert 'class="font-medium elder"' in html
+        assert "退出长者模式" in html
