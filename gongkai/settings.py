@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "gongkai.documents",
     "gongkai.importers",
     "gongkai.checks",
+    "gongkai.search",
     "gongkai.web",
 ]
 

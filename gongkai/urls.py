@@ -7,5 +7,6 @@ admin.site.index_title = "内容管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.web.urls")),
 ]
