@@ -10,6 +10,17 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent"]
 
+    def save_model(self, request, obj, form, change):
+        # Completing the code of an agency created on import numbers its documents.
+        if obj.code:
+            obj.needs_review = False
+        super().save_model(request, obj, form, change)
+        if obj.code:
+            from gongkai.documents.workflow import assign_missing_index_nos
+
+            if count := assign_missing_index_nos(obj):
+                self.message_user(request, f"已为该机构的 {count} 条信息生成索引号。")
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):

@@ -33,3 +33,17 @@ def withdraw(document: Document) -> Document:
     document.status = Status.WITHDRAWN
     document.save(update_fields=["status", "updated_at"])
     return document
+
+
+def assign_missing_index_nos(agency) -> int:
+    """Number the agency's published documents that still lack a 索引号 (imported before the
+    agency had a code). Returns how many got one."""
+    documents = Document.objects.filter(agency=agency, index_no=None, status=Status.PUBLISHED)
+    count = 0
+    for document in documents.order_by("published_at", "pk"):
+        with transaction.atomic():
+            assign_index_no(document)
+            if document.index_no:
+                document.save(update_fields=["index_no"])
+                count += 1
+    return count

@@ -71,6 +71,8 @@ def _agency_for(publisher: str | None, agency_code: str | None) -> tuple[Agency,
 
 def _find_or_new(record: dict, agency: Agency) -> tuple[Document, str]:
     index_no = (record.get("index_no") or "").strip()
+    if len(index_no) > Document._meta.get_field("index_no").max_length:
+        raise RecordError(f"索引号过长：{index_no[:40]}…")
     if index_no:
         existing = Document.objects.filter(index_no=index_no).first()
     else:

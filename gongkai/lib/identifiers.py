@@ -16,7 +16,7 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 def org_code_check_char(body: str) -> str:
     """The 9th character of a 组织机构代码 whose first eight are ``body``."""
-    total = sum(_ORG_ALPHABET.index(c) * w for c, w in zip(body, _ORG_WEIGHTS))
+    total = sum(_ORG_ALPHABET.index(c) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
@@ -30,7 +30,7 @@ def is_valid_org_code(code: str) -> bool:
 
 def credit_code_check_char(body: str) -> str:
     """The 18th character of a 统一社会信用代码 whose first seventeen are ``body``."""
-    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS))
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
     return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -1,0 +1,14 @@
+"""The import summary as people read it."""
+
+from .load import Summary
+
+
+def print_summary(summary: Summary, out, *, dry_run: bool = False) -> None:
+    prefix = "试运行（未写入数据库）：" if dry_run else "导入完成："
+    out.write(f"{prefix}新增 {summary.created} 条，更新 {summary.updated} 条，"
+              f"跳过 {len(summary.skipped)} 个。\n")
+    for where, reason in summary.skipped:
+        out.write(f"  跳过 {where}：{reason}\n")
+    if summary.new_agencies:
+        out.write(f"新建发布机构 {len(summary.new_agencies)} 个，请在管理后台补全机构代码："
+                  f"{'、'.join(summary.new_agencies)}\n")
