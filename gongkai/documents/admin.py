@@ -16,7 +16,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     actions = ["publish_selected", "withdraw_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "agency", "doc_no", "written_on", "index_no"]}),
+        (None, {"fields": ["title", "agency", "publisher_label", "doc_no", "written_on", "index_no"]}),
         ("分类", {"fields": ["topic", "genre", "audience", "subject_terms", "category_label"]}),
         ("内容", {"fields": ["abstract", "body"]}),
         ("公开与效力", {"fields": ["disclosure", "status", "published_at", "validity",

@@ -111,6 +111,10 @@ class Document(models.Model):
     doc_no = models.CharField("文号", max_length=100, blank=True, db_index=True)
     agency = models.ForeignKey(Agency, verbose_name="发布机构", on_delete=models.PROTECT,
                                related_name="documents")
+    publisher_label = models.CharField(
+        "发布机构（原文）", max_length=300, blank=True,
+        help_text="联合发文等与所属机构名称不同时，页面显示此处的写法。",
+    )
     written_on = models.DateField("成文日期", null=True, blank=True)
     published_at = models.DateTimeField("发布日期", null=True, blank=True, db_index=True)
     published_time_known = models.BooleanField(
@@ -165,6 +169,10 @@ class Document(models.Model):
         self.body = sanitize_body(self.body)
         self.index_no = self.index_no or None
         super().save(*args, **kwargs)
+
+    @property
+    def publisher(self) -> str:
+        return self.publisher_label or self.agency.name
 
     @property
     def category(self) -> str:

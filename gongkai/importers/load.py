@@ -6,6 +6,7 @@ its own transaction, so a bad one is reported and skipped and never leaves half 
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,6 +15,9 @@ from django.utils import timezone
 from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.models import Disclosure, Document, Status, Validity, next_index_no
 from gongkai.lib.identifiers import normalize_doc_no
+
+
+JOINT_SEPARATORS = re.compile(r"[、，,；;]\s*|\s{2,}")
 
 
 class RecordError(Exception):
@@ -33,6 +37,8 @@ class Summary:
     updated: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     new_agencies: list[str] = field(default_factory=list)
+    # 数据核验: (where, title, inconsistent findings) for every imported page with any.
+    figure_issues: list[tuple[str, str, list]] = field(default_factory=list)
 
     def add(self, outcome: Outcome) -> None:
         setattr(self, outcome.action, getattr(self, outcome.action) + 1)
@@ -52,8 +58,9 @@ def save_record(record: dict, *, agency_code: str | None = None) -> Outcome:
 
 def _agency_for(publisher: str | None, agency_code: str | None) -> tuple[Agency, Agency | None]:
     """The page's publisher, else the agency named by --agency; unknown names are created
-    and flagged for staff to complete their code."""
-    name = (publisher or "").strip()
+    and flagged for staff to complete their code. A jointly issued document
+    (国务院办公厅、中央军委办公厅) belongs to the first agency named."""
+    name = JOINT_SEPARATORS.split((publisher or "").strip())[0].strip()
     if name:
         found = (Agency.objects.filter(name=name).first()
                  or Agency.objects.filter(short_name=name).first())
@@ -91,6 +98,8 @@ def _find_or_new(record: dict, agency: Agency) -> tuple[Document, str]:
 def _fill(document: Document, record: dict, agency: Agency) -> None:
     document.title = _required(record, "title")[:500]
     document.agency = agency
+    publisher = (record.get("publisher") or "").strip()
+    document.publisher_label = publisher if publisher != agency.name else ""
     document.doc_no = record.get("doc_no") or ""
     document.written_on = _date(record.get("written_on"))
     document.published_at, document.published_time_known = _published_at(record)

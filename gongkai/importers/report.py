@@ -12,3 +12,9 @@ def print_summary(summary: Summary, out, *, dry_run: bool = False) -> None:
     if summary.new_agencies:
         out.write(f"新建发布机构 {len(summary.new_agencies)} 个，请在管理后台补全机构代码："
                   f"{'、'.join(summary.new_agencies)}\n")
+    if summary.figure_issues:
+        count = sum(len(findings) for _, _, findings in summary.figure_issues)
+        out.write(f"数据核验：{len(summary.figure_issues)} 条信息中有 {count} 处数字对不上：\n")
+        for where, title, findings in summary.figure_issues:
+            for f in findings:
+                out.write(f"  {title}（{where}）：{f.claim}，文中 {f.stated}，计算得 {f.computed}\n")

@@ -8,11 +8,14 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from tqdm import tqdm
 
+from gongkai.checks.documents import inconsistencies, record_text
+
 from .extract import ExtractError, extract_all
 from .load import RecordError, Summary, save_record
 
 # In a folder, only these are taken as pages; named files are always tried.
 PAGE_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsonl"}
+LINE_FORMATS = {".jsonl", ".ndjson", ".jsonlines"}
 
 
 def find_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -31,7 +34,8 @@ def import_paths(paths, *, agency_code=None, dry_run=False, progress=True) -> Su
     # A real run commits record by record, so an interrupted import keeps what it finished;
     # a dry run does all the same work inside one transaction and rolls it back.
     with transaction.atomic() if dry_run else nullcontext():
-        for path in tqdm(files, unit="个文件", disable=not progress, leave=False):
+        # disable=None: a progress bar on a terminal, none in logs and pipes.
+        for path in tqdm(files, unit="个文件", disable=None if progress else True, leave=False):
             _import_file(path, summary, agency_code)
         if dry_run:
             transaction.set_rollback(True)
@@ -41,12 +45,14 @@ def import_paths(paths, *, agency_code=None, dry_run=False, progress=True) -> Su
 def _import_file(path: Path, summary: Summary, agency_code: str | None) -> None:
     try:
         for position, record, error in extract_all(path):
-            where = f"{path}:{position}" if position else str(path)
+            where = f"{path} 第{position}行" if path.suffix.lower() in LINE_FORMATS else str(path)
             if error:
                 summary.skipped.append((where, error))
                 continue
             try:
                 summary.add(save_record(record, agency_code=agency_code))
+                if findings := inconsistencies(record_text(record)):
+                    summary.figure_issues.append((where, record["title"], findings))
             except RecordError as e:
                 summary.skipped.append((where, str(e)))
             except (DatabaseError, ValueError) as e:

@@ -158,3 +158,17 @@ class ExtractCommandTestCase(BaseTestCase):
         assert result.returncode == 1
         assert result.stdout == ""
         assert len(result.stderr.strip().splitlines()) == 1 and f.name in result.stderr
+
+
+class ImportFigureCheckTestCase(ImportTestCase):
+    def test_the_summary_lists_figures_that_do_not_add_up(self):
+        wrong = "受理群众诉求1080宗，其中已化解1062件，待受理14宗，化解中1宗，继续研究3宗，成功率为98.30%。"
+        out = run_import(self.write_jsonl(self.tmp, {**RECORD, "body_text": wrong}))
+        assert "数据核验：1 条信息中有 1 处数字对不上" in out
+        assert "成功率 98.30% = 1062 / 1080，文中 98.3，计算得 98.33" in out
+
+    def test_a_joint_publisher_belongs_to_the_first_agency(self):
+        run_import(self.write_jsonl(self.tmp, {**RECORD, "publisher": "国务院办公厅、中央军委办公厅"}))
+        doc = Document.objects.get(title=RECORD["title"])
+        assert doc.agency == self.gwyb
+        assert doc.publisher == "国务院办公厅、中央军委办公厅"

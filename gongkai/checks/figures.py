@@ -1,0 +1,657 @@
+"""数据核验: find figures in Chinese prose that do not add up.
+
+Pure Python, no Django. ``check_text(text)`` returns a ``Finding`` for every relation the text
+states between its figures, verified at the precision the text states:
+
+* **sum**: ``累计核查26098人，其中落地人员15739人，……`` (a total and the parts after 其中,
+  nested 其中 included; parts of other kinds are separate parallel sums);
+* **rate**: ``共调处1495宗，成功化解1466宗，化解率为98.06%`` (numerator named by the rate);
+* **share**: ``共有企业500家，其中小微企业450家，占比90%``.
+
+Policy (precision over recall: a finding must be right when it is shown):
+
+* A figure written with decimals or a 万/亿 multiplier is a rounded value; a plain integer count
+  is exact. Two figures are consistent when the intervals they may stand for overlap.
+* A percentage with k decimals is consistent when the computed value rounds half-up **or**
+  truncates to it at k decimals (offices do both; truncation is not an error).
+* Approximate figures (约/近/余/多/以上/超过 …) never yield an "inconsistent" finding.
+* A sum is shown as consistent when a run of parts adds up to the total. It is shown as
+  inconsistent only when the parts are clearly delimited (they end the clause group before
+  ``；``/``。``) and the text marks them as a partition (不/未/无/非/待…, …中, 其余/其他, 男/女):
+  parts of a 其中 list may overlap or leave some out otherwise.
+* A rate's numerator is the nearest earlier figure whose words name the rate (成功化解 for 化解率;
+  not 待化解, 化解中 or 按期化解); its total is the head of its 其中 list, or the figure just before
+  it when that one is marked as a total (共/累计/受理/调处/辖区…).
+* Weaker readings are shown only when they verify, never as "inconsistent": a numerator named by
+  the last two characters of the rate only (单独组建率 from 共组建94个), or a part that is not
+  plainly of the total (the second part of a 其中 list that does not add up).
+* Kinds: 人/名/位 count people, 宗/件 count cases; 人次, 户次 … are kinds of their own. Figures
+  in quotes or titles, in parentheses (asides), per unit (每人300元) or relative to another
+  period (同比增加200件) take part in no relation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+import cn2an
+
+# ---------------------------------------------------------------------------
+# Units. Each unit belongs to a kind; only figures of one kind can be added or divided.
+# Factors bring units of a kind to one base (平方公里 -> 平方米).
+
+_UNIT_KINDS: dict[str, tuple[str, int]] = {
+    "人次": ("人次", 1), "人": ("人", 1), "名": ("人", 1), "位": ("人", 1),
+    "宗": ("件", 1), "件": ("件", 1), "件次": ("件次", 1),
+    "户次": ("户次", 1), "家次": ("家次", 1), "车次": ("车次", 1), "架次": ("架次", 1),
+    "场次": ("场次", 1), "批次": ("批次", 1), "台次": ("台次", 1), "班次": ("班次", 1),
+    "美元": ("美元", 1), "港元": ("港元", 1), "欧元": ("欧元", 1), "元": ("元", 1),
+    "平方公里": ("平方米", 1_000_000), "平方千米": ("平方米", 1_000_000),
+    "平方米": ("平方米", 1), "立方米": ("立方米", 1), "公顷": ("公顷", 1), "亩": ("亩", 1),
+    "公里": ("米", 1000), "千米": ("米", 1000), "米": ("米", 1),
+    "吨": ("公斤", 1000), "公斤": ("公斤", 1), "千克": ("公斤", 1),
+    "个百分点": ("百分点", 1),
+}
+for _unit in ("个 家 套 次 场 项 户 辆 间 份 条 起 处 张 台 所 座 批 篇 本 册 期 类 块 只 头 "
+              "株 棵 艘 架 部 支 幅 笔 例 栋 幢 床 单").split():
+    _UNIT_KINDS[_unit] = (_unit, 1)
+
+# Characters after a unit that turn it into another word (3个月, 3部门, 一次性, 一件事).
+_BAD_NEXT = {
+    "个": "多?(月|小时|工作日|星期|季度|自然日|年度)", "部": "门|分|署|委", "处": "罚|理|置|分|长|室|级",
+    "条": "例|件|款|规", "项": "目", "场": "所|地|景|馆", "家": "庭|长|属|乡|园|人",
+    "名": "单|称|义|额", "所": "有|得|在|属|以|述", "台": "账|湾|阶", "件": "事", "次": "性|年|日",
+    "本": "级|市|区|县|法|条|部|单|人|次|办", "单": "位|独|一", "位": "置|于", "间": "隔",
+    "期": "间|限|满", "批": "准|复|示", "支": "持|付|出", "起": "来|诉|草", "类": "似", "例": "如",
+    "座": "谈", "架": "构", "只": "有|要|能", "份": "额", "元": "素|旦|首", "人": "民|员|大|口|工",
+    "户": "籍|口|外", "笔": "记", "床": "位", "头": "部", "米": "粮",
+}
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+# 1,234,567 groups only from a 1-3 digit lead: in "男1200,女900人" the comma ends a clause.
+_ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+_CHINESE = rf"[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?"
+_MULTIPLIERS = {"": 1, "千": 1000, "万": 10**4, "百万": 10**6, "千万": 10**7, "亿": 10**8,
+                "万亿": 10**12}
+_UNITS_RE = "|".join(sorted(_UNIT_KINDS, key=len, reverse=True))
+_QUANTITY_RE = re.compile(
+    rf"(?<![\d.{_CN_DIGITS}A-Za-z])(?P<num>{_ARABIC}|{_CHINESE})"
+    rf"(?P<mult>万亿|千万|百万|亿|万|千)?(?P<approx>余|多)?(?P<unit>{_UNITS_RE})"
+)
+_PERCENT_RE = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{_ARABIC})\s*[%％]|百分之(?P<cn>{_CHINESE})")
+
+# Qualifiers that make a figure approximate (约2000人次, 近200名, 3346余人, 90%以上).
+_APPROX_BEFORE = re.compile(r"(约|近|逾|超过|超|大约|将近|接近|不足|不到|不少于|至少|最多|上)(?:为|有|达)?$")
+_APPROX_AFTER = re.compile(r"^(以上|以下|以内|左右|上下|之多|有余|多)")
+# A figure per something is a price or a ratio, not a tally (每人100元, 30元/吨).
+_PER_BEFORE = re.compile(r"(每|人均|户均|平均|单价|均价)[\u4e00-\u9fff]{0,3}$")
+# Ordinals and similar: 第十二条, 初三, 周五, 星期一.
+_ORDINAL_BEFORE = re.compile(r"(第|初|周|星期|礼拜)$")
+
+# Full-width digits and signs (１４９５宗, ９８．０６％) read as their ASCII twins.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’", "〔": "〕", "【": "】"}
+_QUOTE_REACH = 100  # an opening quote without a close this near is a typo, not a quote
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure in the text. ``value`` is exact, in the base unit of its kind (1.2万人 -> 12000)."""
+
+    value: Decimal
+    unit: str  # as written, multiplier included: "万元", "人次", "%"
+    span: tuple[int, int]  # in the text given to extract_quantities
+    approximate: bool
+    text: str  # the figure as written: "1.2万人"
+    number: str  # the digits as written: "1.2", "三千"
+    kind: str  # figures of one kind can be compared: 人/名 -> "人", 宗/件 -> "件"
+    half_ulp: Decimal  # half a unit of the last written digit, 0 for exact counts
+    per_unit: bool = False  # 每人100元: a price, not a tally
+    label: str = field(default="", compare=False)  # the words before the figure in its clause
+
+    @property
+    def start(self) -> int:
+        return self.span[0]
+
+    @property
+    def end(self) -> int:
+        return self.span[1]
+
+    @property
+    def is_percent(self) -> bool:
+        return self.kind == "%"
+
+    def to_dict(self) -> dict:
+        return {"value": _plain(self.value), "unit": self.unit, "span": list(self.span),
+                "approximate": self.approximate, "text": self.text, "kind": self.kind}
+
+
+# ---------------------------------------------------------------------------
+# Extraction
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    """Every numeric claim in ``text``: counts, amounts, measures and percentages, in order."""
+    text = text.translate(_HALF_WIDTH)  # one character for one: spans stay valid
+    quoted = _quoted_mask(text)
+    found = [q for q in _unit_figures(text) if not quoted[q.start]]
+    found += [q for q in _percent_figures(text) if not quoted[q.start]]
+    found.sort(key=lambda q: q.start)
+    previous_ends = [0, *(q.end for q in found)][:len(found)]
+    return [replace(q, label=_label(text, q.start, end))
+            for q, end in zip(found, previous_ends, strict=True)]
+
+
+def _unit_figures(text: str):
+    for m in _QUANTITY_RE.finditer(text):
+        if _is_not_a_quantity(text, m):
+            continue
+        value, decimals = _parse_number(m["num"])
+        if value is None:
+            continue
+        unit_kind, factor = _UNIT_KINDS[m["unit"]]
+        mult = _MULTIPLIERS[m["mult"] or ""]
+        rounded = decimals > 0 or mult > 1  # 2207.6万元 and 851万元 are rounded, 1495宗 is not
+        half_ulp = Decimal(5) * Decimal(10) ** (-decimals - 1) * mult * factor if rounded else Decimal(0)
+        yield Quantity(
+            value=value * mult * factor, unit=(m["mult"] or "") + m["unit"], span=m.span(),
+            approximate=_is_approximate(text, m), text=m.group(), number=m["num"],
+            kind=unit_kind, half_ulp=half_ulp, per_unit=_is_per_unit(text, m),
+        )
+
+
+def _percent_figures(text: str):
+    for m in _PERCENT_RE.finditer(text):
+        value, decimals = _parse_number(m["num"] or m["cn"])
+        if value is None:
+            continue
+        yield Quantity(
+            value=value, unit="%", span=m.span(), approximate=_is_approximate(text, m),
+            text=m.group(), number=m["num"] or m["cn"], kind="%",
+            half_ulp=Decimal(5) * Decimal(10) ** (-decimals - 1),
+        )
+
+
+def _is_not_a_quantity(text: str, m: re.Match) -> bool:
+    before, after = text[max(0, m.start() - 2):m.start()], text[m.end():m.end() + 4]
+    if _ORDINAL_BEFORE.search(before) or before.endswith(("-", "—", "/")):
+        return True  # 第十二条; a phone number or code fragment
+    bad = _BAD_NEXT.get(m["unit"])
+    if bad and re.match(bad, after):
+        return True
+    num = m["num"]
+    if num[0] in _CN_DIGITS and (num[0] in "百千万亿" or set(num) <= set("零〇") or num == "一"):
+        return True  # 百场党课, 千家万户, 零件, 其中一个, 未发生一起: idioms and articles
+    return False
+
+
+def _parse_number(num: str) -> tuple[Decimal | None, int]:
+    """The value of an Arabic or Chinese numeral and how many decimals it was written with."""
+    if num[0].isdigit():
+        digits = num.replace(",", "")
+        return Decimal(digits), len(digits.partition(".")[2])
+    try:
+        value = cn2an.cn2an(num, "normal")
+    except (ValueError, KeyError, IndexError):
+        return None, 0
+    decimals = len(num.partition("点")[2])
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals)), decimals
+
+
+def _is_approximate(text: str, m: re.Match) -> bool:
+    if m.groupdict().get("approx"):
+        return True
+    before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 3]
+    if m.group()[0] in _CN_DIGITS and before.endswith(("数", "几", "若干")):
+        return True  # 数十人, 几百家; but 套数1369套 is exact
+    return bool(_APPROX_BEFORE.search(before) or _APPROX_AFTER.match(after))
+
+
+def _is_per_unit(text: str, m: re.Match) -> bool:
+    after = text[m.end():m.end() + 1]
+    return after in ("/", "／", "每") or bool(_PER_BEFORE.search(text[max(0, m.start() - 6):m.start()]))
+
+
+_CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]")
+
+
+def _label(text: str, start: int, previous_end: int) -> str:
+    """The words before a figure, back to its clause start or the figure before it."""
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    return text[max(clause_start, previous_end):start]
+
+
+def _quoted_mask(text: str) -> list[bool]:
+    """True for characters inside “…”, 《…》, 〔…〕 etc.: slogans, titles and 文号 are not tallies."""
+    mask = [False] * (len(text) + 1)
+    i = 0
+    while i < len(text):
+        close = _QUOTES.get(text[i])
+        end = text.find(close, i + 1, i + _QUOTE_REACH) if close else -1
+        if end == -1 or "\n" in text[i:end]:
+            i += 1
+            continue
+        mask[i:end + 1] = [True] * (end + 1 - i)
+        i = end + 1
+    return mask
+
+
+# ---------------------------------------------------------------------------
+# Findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    sentence: str
+    claim: str  # "化解率 98.06% = 1466 / 1495", "26098人 = 15739 + 3034 + …"
+    stated: int | float  # the figure as the text states it (percent for rates)
+    computed: int | float  # the same figure computed from the others
+    difference: int | float  # computed - stated
+    status: str  # "consistent" | "inconsistent"
+    kind: str  # "sum" | "rate" | "share"
+    unit: str  # unit of stated and computed: "%", "人", "万元"
+    span: tuple[int, int] = (0, 0)  # of the sentence in the text checked
+
+    def to_dict(self) -> dict:
+        return {"sentence": self.sentence, "claim": self.claim, "stated": self.stated,
+                "computed": self.computed, "status": self.status, "difference": self.difference,
+                "kind": self.kind, "unit": self.unit}
+
+
+CONSISTENT, INCONSISTENT = "consistent", "inconsistent"
+
+
+def check_text(text: str) -> list[Finding]:
+    """Every relation between figures that ``text`` states clearly, verified."""
+    findings = []
+    for start, end in _sentence_spans(text):
+        sentence = _Sentence(text[start:end].translate(_HALF_WIDTH))
+        for finding in sentence.check():
+            findings.append(_with_span(finding, text[start:end], start))
+    return findings
+
+
+def _with_span(finding: Finding, sentence: str, offset: int) -> Finding:
+    stripped = sentence.strip()
+    lead = len(sentence) - len(sentence.lstrip())
+    return replace(finding, sentence=stripped, span=(offset + lead, offset + lead + len(stripped)))
+
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+def _sentence_spans(text: str):
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start:m.end()].strip():
+            yield start, m.end()
+        start = m.end()
+    if text[start:].strip():
+        yield start, len(text)
+
+
+# ---------------------------------------------------------------------------
+# Sums: a total, 其中, and its parts
+
+
+_MARKER_RE = re.compile(r"其中[，,：:]?")
+_GROUP_END_RE = re.compile(r"[；;]")
+# A part named by a negated verb, or as a stage of a process: the parts split the total, so they
+# cannot exceed it (不在辖区, 无法落地, 未启动, 待受理, 化解中, 其余). 无房户 or 非公企业 are
+# attributes that may overlap other parts; they count only as the complement of another part.
+_PARTITION_RE = re.compile(r"^(不|未|待|无法|没有|尚未|其余|其他|剩余|余下|另)|[^集其之当空心城]中的?$")
+# Nouns that merely start with a negation: 未成年人 and 不动产 are groups, not complements.
+_NOT_NEGATION = re.compile(r"^(未成年|不动产|不良|待遇)")
+# A figure introduced by 含 is inside the part before it, not another part.
+_INCLUDED_RE = re.compile(r"^(其中)?(含|包括|包含|内含)")
+# A part that names "the rest": the parts are exhaustive, so they cannot fall short either.
+_REMAINDER_RE = re.compile(r"^(其余|其他|剩余|余下|另外|另有)")
+
+
+# A change against another period is neither a total nor a part (同比增加200件, 比上年减少3家).
+_DELTA_RE = re.compile(r"同比|环比|[比较](上|去|前|20\d\d)|(增加|减少|增长|下降|上升|提高|降低|增幅|降幅|"
+                       r"多出|少了)了?$")
+
+
+def _aside_mask(text: str) -> list[bool]:
+    """True inside （…）: an aside (2020年立案1宗) is not one of the listed parts."""
+    mask, depth = [False] * (len(text) + 1), 0
+    for i, char in enumerate(text):
+        depth += char in "（("
+        mask[i] = depth > 0
+        depth -= char in "）)" and depth > 0
+    return mask
+
+
+@dataclass
+class _Group:
+    head: Quantity
+    marker_end: int
+    candidates: list[Quantity]  # same-kind figures after 其中, nested groups folded in
+    sizes: list[int]  # how many figures after 其中 each candidate covers (itself + nested parts)
+    truncated: bool  # an unresolved nested group hides what follows
+    ambiguous: bool = False  # several figures of the kind before 其中: which one is divided?
+    parts: list[Quantity] = field(default_factory=list)  # the run that adds up, if any
+    members: list[Quantity] = field(default_factory=list)  # parts, or the delimited run
+
+    @property
+    def consumed(self) -> int:
+        return sum(self.sizes[:len(self.parts)])
+
+
+class _Sentence:
+    def __init__(self, text: str):
+        self.text = text
+        quantities = extract_quantities(text)
+        aside = _aside_mask(text)
+        self.figures = [q for q in quantities if not q.is_percent and not q.per_unit
+                        and not aside[q.start] and not _DELTA_RE.search(q.label)]
+        self.percents = [q for q in quantities if q.is_percent and not aside[q.start]]
+        quoted = _quoted_mask(text)
+        self.markers = [m for m in _MARKER_RE.finditer(text) if not quoted[m.start()]]
+        self.groups: dict[tuple[int, int], _Group] = {}
+        for marker in reversed(self.markers):  # inner groups first: outer ones fold them in
+            for head, ambiguous in self._heads(marker):
+                self.groups[head.span] = self._group(head, marker, ambiguous)
+
+    def check(self) -> list[Finding]:
+        findings = []
+        for group in sorted(self.groups.values(), key=lambda g: g.head.start):
+            findings += _sum_findings(self.text, group)
+        findings += self._rate_findings()
+        findings += self._share_findings()
+        return findings
+
+    def _heads(self, marker: re.Match) -> list[tuple[Quantity, bool]]:
+        """For each kind, the last figure before 其中 in its segment: the total it divides."""
+        start = self._head_search_start(marker.start())
+        if not self._figures_between(start, marker.start()) and start > 0:
+            start = self._head_search_start(start - 1)  # "…1万余人次参加；其中，…"
+        by_kind: dict[str, list[Quantity]] = {}
+        for q in self._figures_between(start, marker.start()):
+            by_kind.setdefault(q.kind, []).append(q)
+        return [(qs[-1], len(qs) > 1) for qs in by_kind.values()]
+
+    def segment_start(self, pos: int) -> int:
+        """Where the ；-separated segment holding pos begins."""
+        return max((m.end() for m in _GROUP_END_RE.finditer(self.text, 0, pos)), default=0)
+
+    def _head_search_start(self, pos: int) -> int:
+        """A total before 其中 is looked for back to the previous ； or 其中."""
+        ends = [m.end() for m in _GROUP_END_RE.finditer(self.text, 0, pos)]
+        ends += [m.end() for m in self.markers if m.end() <= pos]
+        return max(ends, default=0)
+
+    def _figures_between(self, start: int, end: int) -> list[Quantity]:
+        return [q for q in self.figures if start <= q.start and q.end <= end]
+
+    def _group(self, head: Quantity, marker: re.Match, ambiguous: bool) -> _Group:
+        after = [q for q in self.figures if q.kind == head.kind and q.start >= marker.end()]
+        group = _Group(head, marker.end(), [], [], False, ambiguous)
+        i = 0
+        while i < len(after):
+            q, child = after[i], self.groups.get(after[i].span)
+            if _INCLUDED_RE.match(q.label):
+                i += 1  # 含按期办结850件 is inside the part before it
+                continue
+            if child is not None and not child.parts:
+                group.truncated = True
+                break
+            size = 1 + (child.consumed if child else 0)
+            group.candidates.append(q)
+            group.sizes.append(size)
+            i += size
+        _resolve(group, self.text)
+        return group
+
+    def group_of(self, q: Quantity) -> _Group | None:
+        for group in self.groups.values():
+            if q in group.members:
+                return group
+        return None
+
+    def _rate_findings(self) -> list[Finding]:
+        return [f for f in (_rate_finding(self, p) for p in self.percents) if f]
+
+    def _share_findings(self) -> list[Finding]:
+        return [f for f in (_share_finding(self, p) for p in self.percents) if f]
+
+
+def _resolve(group: _Group, text: str) -> None:
+    """Find the run of parts that adds up to the total, else the run 其中 clearly delimits."""
+    for n in range(2, len(group.candidates) + 1):
+        if _sum_fits(group.head, group.candidates[:n]):
+            group.parts = group.members = group.candidates[:n]
+            return
+    boundary = _group_boundary(text, group.marker_end)
+    group.members = [q for q in group.candidates if q.end <= boundary]
+
+
+def _group_boundary(text: str, marker_end: int) -> int:
+    """Where a 其中 list plainly ends: the next ； or the end of the sentence."""
+    end = _GROUP_END_RE.search(text, marker_end)
+    return end.start() if end else len(text.rstrip("。！？!?\n "))
+
+
+def _sum_fits(total: Quantity, parts: list[Quantity]) -> bool:
+    lo = sum(p.value - _part_slack(p, total) for p in parts)
+    hi = sum(p.value + _part_slack(p, total) for p in parts)
+    return lo <= total.value + total.half_ulp and total.value - total.half_ulp <= hi
+
+
+def _part_slack(part: Quantity, total: Quantity) -> Decimal:
+    """How far a part may be from its written value. Next to 128.5万元, a part written 100万元
+    was counted to the same 0.1万, not rounded to the 万; an approximate part keeps its slack."""
+    if part.approximate or not total.half_ulp:
+        return part.half_ulp
+    return min(part.half_ulp, total.half_ulp)
+
+
+def _sum_findings(text: str, group: _Group) -> list[Finding]:
+    if group.parts:
+        return [_sum_finding(text, group.head, group.parts, CONSISTENT)]
+    if _is_delimited_partition(text, group):
+        return [_sum_finding(text, group.head, group.members, INCONSISTENT)]
+    return []
+
+
+def _is_delimited_partition(text: str, group: _Group) -> bool:
+    """True when the text makes the parts a complete, non-overlapping split of the total."""
+    parts = group.members
+    if len(parts) < 2 or group.ambiguous or group.truncated:
+        return False  # an unresolved nested 其中 leaves the extent of the list unknown
+    if any(q.approximate for q in [group.head, *parts]):
+        return False
+    if re.search(r"[，,、：:]", text[parts[-1].end:_group_boundary(text, group.marker_end)]):
+        return False  # more clauses follow the last part: the list may go on in other words
+    labels = [_part_label(q) for q in parts]
+    if sum(q.value for q in parts) > group.head.value:
+        return _is_gender_split(labels) or _has_complement(labels) or any(
+            _PARTITION_RE.search(label) and not _NOT_NEGATION.match(label) for label in labels)
+    return bool(_REMAINDER_RE.search(labels[-1])) or len(labels) == 2 and _has_complement(labels)
+
+
+def _is_gender_split(labels: list[str]) -> bool:
+    return {label[:1] for label in labels} == {"男", "女"}
+
+
+def _part_label(q: Quantity) -> str:
+    return re.sub(r"^(其中|另外)?[，,：:]?(已|尚|仍|还)?", "", q.label).strip()
+
+
+def _has_complement(labels: list[str]) -> bool:
+    """住宅合同 / 非住宅, 有物业 / 无物业, 已化解 / 未化解: one part is X, another not-X."""
+    for b in labels:
+        m = re.match(r"(非|未|不|无|没有|尚未)(.{2})", b)
+        if m and any(m[2] in a for a in labels if a is not b):
+            return True
+    return False
+
+
+def _sum_finding(text: str, head: Quantity, parts: list[Quantity], status: str) -> Finding:
+    scale = _scale(head)  # show the sum in the unit the total is written in (万元 stays 万元)
+    stated = (head.value / scale).normalize()
+    computed = (sum(p.value for p in parts) / scale).normalize()
+    terms = " + ".join(_part_text(p, head) for p in parts)
+    return Finding(sentence=text, claim=f"{head.text} = {terms}", stated=_plain(stated),
+                   computed=_plain(computed), difference=_plain(computed - stated),
+                   status=status, kind="sum", unit=head.unit)
+
+
+def _scale(q: Quantity) -> Decimal:
+    """Base units per written unit: 10000 for 万元, 1 for 人."""
+    written = _parse_number(q.number)[0]
+    return q.value / written if written else Decimal(1)
+
+
+def _part_text(part: Quantity, head: Quantity) -> str:
+    text = part.number if part.unit == head.unit else part.text
+    return ("约" + text) if part.approximate else text
+
+
+# ---------------------------------------------------------------------------
+# Rates: X率为Y%, computed from the figure named by X and the total it is taken from
+
+_RATE_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{1,6}?)率(?:为|达|达到|是|约为)?[：:]?\s*$"
+)
+# Rates that compare with another period or are prices, not a share of a stated total.
+_RATE_STOP = re.compile(r"(增长|增速|下降|降低|提高|上升|减少|增加|增幅|降幅|涨幅|利|税|汇|费|频|概|效|"
+                        r"贴现|收益|回报|折旧|负债|占有|同比|环比)$")
+_GENERIC_PREFIX = re.compile(r"^(总|综合|整体|平均|全年|年度|全区|全市|全县|全镇|全省|街道|累计)")
+# What the numerator may be called when the rate's own verb is not used (成功率 of disputes).
+_SYNONYMS = {"成功": ("成功", "化解"), "结案": ("结案", "审结", "办结"), "办结": ("办结", "结案"),
+             "答复": ("答复", "回复"), "回复": ("回复", "答复"), "签约": ("签约", "签订")}
+_NEGATED = re.compile(r"(未|待|不|没|无法|尚未|难以|没有)$")
+# Manner words that make a narrower count: 按期办结480件 is not the numerator of 办结率.
+_NARROWED = re.compile(r"(按期|按时|及时|限时|提前|超期|逾期|当日|当天|即时|现场|首次|网上|线上|线下)$")
+# Words that mark a figure as an intake or total a rate can be taken from.
+_TOTAL_WORDS = re.compile(r"共|累计|总|合计|受理|调处|排查|收到|接到|接收|登记|办理|立案|摸排|核查|辖区|全")
+
+
+def _rate_finding(sentence: _Sentence, percent: Quantity) -> Finding | None:
+    text = sentence.text
+    m = _RATE_RE.search(text, max(0, percent.start - 12), percent.start)
+    if not m or percent.approximate or percent.value > 100:
+        return None
+    name = m["name"][-4:]
+    stem = _GENERIC_PREFIX.sub("", name)
+    if len(stem) < 2 or _RATE_STOP.search(stem):
+        return None
+    numerator, strong = _numerator(sentence, stem, percent.start)
+    if numerator is None:
+        return None
+    denominator, certain = _denominator(sentence, numerator)
+    if denominator is None:
+        return None
+    return _ratio_finding(text, f"{name}率", percent, numerator, denominator, strong and certain)
+
+
+def _numerator(sentence: _Sentence, stem: str, before: int) -> tuple[Quantity | None, bool]:
+    """The nearest earlier figure whose words name the rate's stem (成功化解1466宗 for 化解率)."""
+    core = stem[-2:]
+    names = _SYNONYMS.get(stem, (stem,))
+    segment = sentence.segment_start(before)
+    for q in reversed([q for q in sentence.figures if segment <= q.start and q.end <= before]):
+        for word, strong in [(w, True) for w in names] + [(core, False)]:
+            if _names(q.label, word):
+                return q, strong
+    return None, False
+
+
+def _names(label: str, word: str) -> bool:
+    """The label says the thing was done: 已化解 yes; 待化解, 化解中, 按期化解 no."""
+    for m in re.finditer(re.escape(word), label):
+        before = label[:m.start()]
+        if _NEGATED.search(before) or _NARROWED.search(before) or label[m.end():].startswith("中"):
+            continue
+        return True
+    return False
+
+
+def _denominator(sentence: _Sentence, numerator: Quantity) -> tuple[Quantity | None, bool]:
+    """The total a rate is taken from, and whether the text leaves no doubt about it."""
+    group = sentence.group_of(numerator)
+    if group is not None:
+        return group.head, _plainly_of(group, numerator)
+    earlier = [q for q in sentence.figures if q.kind == numerator.kind and q.end <= numerator.start]
+    if not earlier:
+        return None, False
+    total = earlier[-1]
+    between = sentence.text[total.end:numerator.start]
+    if "其中" in between or re.search(r"[；;]", between):
+        return None, False
+    if total.value < numerator.value or not _TOTAL_WORDS.search(total.label):
+        return None, False
+    return total, True
+
+
+def _plainly_of(group: _Group, part: Quantity) -> bool:
+    """Is the part plainly a share of the group's total? In "共200件，其中消费投诉150件，已办结140件"
+    the 140 may be of the 200 or of the 150; the first part after 其中, or a part of a list that
+    adds up, is of the total."""
+    return not group.ambiguous and (bool(group.parts) or part == group.members[0])
+
+
+def _ratio_finding(text: str, name: str, percent: Quantity, part: Quantity, total: Quantity,
+                   strong: bool, kind: str = "rate") -> Finding | None:
+    if not total.value or part.value > total.value:
+        return None
+    computed = part.value / total.value * 100
+    fits = _percent_fits(percent, part, total)
+    approximate = part.approximate or total.approximate
+    if not fits and (approximate or not strong):
+        return None  # a loose reading or a loose figure may only confirm, never accuse
+    places = max(len(percent.number.partition(".")[2]), 2)
+    shown = computed.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    claim = f"{name} {percent.number}% = {_part_text(part, part)} / {_part_text(total, total)}"
+    return Finding(sentence=text, claim=claim, stated=_plain(percent.value), computed=_plain(shown),
+                   difference=_plain(shown - percent.value), status=CONSISTENT if fits else INCONSISTENT,
+                   kind=kind, unit="%")
+
+
+def _percent_fits(percent: Quantity, part: Quantity, total: Quantity) -> bool:
+    """Does part/total, within the figures' own rounding, round half-up or truncate to percent?"""
+    lo = (part.value - part.half_ulp) / (total.value + total.half_ulp) * 100
+    hi = (part.value + part.half_ulp) / max(total.value - total.half_ulp, Decimal("1e-9")) * 100
+    ulp = percent.half_ulp * 2
+    # Rounding half-up covers [p - ulp/2, p + ulp/2); truncation covers [p, p + ulp).
+    return lo < percent.value + ulp and percent.value - percent.half_ulp <= hi
+
+
+# ---------------------------------------------------------------------------
+# Shares: 其中小微企业450家，占比90%
+
+_SHARE_RE = re.compile(r"占(?P<ref>比|总数|总量|总额|总计|全部|总体|总人数|总户数)的?(?:比例|比重)?"
+                       r"(?:为|达|约为|达到)?[：:]?\s*$")
+
+
+def _share_finding(sentence: _Sentence, percent: Quantity) -> Finding | None:
+    text = sentence.text
+    m = _SHARE_RE.search(text, max(0, percent.start - 10), percent.start)
+    if not m or percent.approximate or "分别" in text[max(0, m.start() - 4):m.start()]:
+        return None
+    earlier = [q for q in sentence.figures if q.end <= m.start()]
+    if not earlier or re.search(r"[；;]", text[earlier[-1].end:m.start()]):
+        return None
+    part = earlier[-1]
+    group = sentence.group_of(part)
+    if group is None:
+        return None
+    return _ratio_finding(text, "占比", percent, part, group.head, _plainly_of(group, part), "share")
+
+
+# ---------------------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> int | float:
+    """A Decimal as the JSON number a reader expects: 26098, 98.3."""
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+__all__ = ["CONSISTENT", "INCONSISTENT", "Finding", "Quantity", "check_text", "extract_quantities"]

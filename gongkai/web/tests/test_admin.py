@@ -1,0 +1,47 @@
+from django.contrib.auth.models import User
+
+from gongkai.catalog.models import Agency
+from gongkai.documents.models import Document, Status
+from gongkai.test import BaseTestCase
+
+
+class AdminTestCase(BaseTestCase):
+    def setUp(self):
+        self.staff = User.objects.create_superuser("zhangsan", "zs@example.gov.cn", "pw")
+        self.client.force_login(self.staff)
+
+    def test_it_speaks_simplified_chinese(self):
+        html = self.client.get("/admin/documents/document/").content.decode()
+        assert "政府信息" in html and "发布所选政府信息" in html
+        assert "添加" in html or "增加" in html
+
+    def test_publishing_from_the_admin_assigns_an_index_no(self):
+        r = self.client.post("/admin/documents/document/", {
+            "action": "publish_selected", "_selected_action": [self.draft.pk]})
+        assert r.status_code == 302
+        self.draft.refresh_from_db()
+        assert self.draft.status == Status.PUBLISHED
+        assert self.draft.index_no.startswith("11440303007546460H/")
+
+    def test_completing_an_agency_code_numbers_its_documents(self):
+        doc = Document.objects.create(title="待编号", agency=self.xinqu, status=Status.PUBLISHED)
+        r = self.client.post(f"/admin/catalog/agency/{self.xinqu.pk}/change/", {
+            "name": self.xinqu.name, "short_name": "", "code": "11441700007280420Y",
+            "sort_order": 0})
+        assert r.status_code == 302
+        doc.refresh_from_db()
+        assert doc.index_no and doc.index_no.startswith("11441700007280420Y/")
+        assert not Agency.objects.get(pk=self.xinqu.pk).needs_review
+
+    def test_it_rejects_an_agency_code_with_a_wrong_check_digit(self):
+        r = self.client.post(f"/admin/catalog/agency/{self.xinqu.pk}/change/", {
+            "name": self.xinqu.name, "code": "11441700007280420X", "sort_order": 0})
+        assert r.status_code == 200
+        assert "不是有效的统一社会信用代码" in r.content.decode()
+
+
+class NotFoundTestCase(BaseTestCase):
+    def test_a_missing_document_gets_a_chinese_404(self):
+        r = self.client.get("/documents/999999/")
+        assert r.status_code == 404
+        assert "页面不存在" in r.content.decode()
