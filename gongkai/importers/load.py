@@ -16,7 +16,6 @@ from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.models import Disclosure, Document, Status, Validity, next_index_no
 from gongkai.lib.identifiers import normalize_doc_no
 
-
 JOINT_SEPARATORS = re.compile(r"[、，,；;]\s*|\s{2,}")
 
 
