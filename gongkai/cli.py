@@ -11,6 +11,7 @@ ALIASES = {
     "import": "import_documents",
     "check": "check_figures",
     "system-check": "check",
+    "learn-questions": "learn_questions",
 }
 
 

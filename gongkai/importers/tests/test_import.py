@@ -172,3 +172,13 @@ class ImportFigureCheckTestCase(ImportTestCase):
         doc = Document.objects.get(title=RECORD["title"])
         assert doc.agency == self.gwyb
         assert doc.publisher == "国务院办公厅、中央军委办公厅"
+
+
+class ImportCatalogueFieldsTestCase(ImportTestCase):
+    def test_json_lines_may_carry_genre_validity_and_source(self):
+        record = {**RECORD, "genre": "规章", "validity": "现行有效", "effective_on": "2023-03-01",
+                  "source_url": "https://www.gov.cn/zhengce/content/x.htm"}
+        run_import(self.write_jsonl(self.tmp, record))
+        doc = Document.objects.get(title=RECORD["title"])
+        assert (doc.genre.name, doc.get_validity_display(), str(doc.effective_on), doc.source_url) == (
+            "规章", "现行有效", "2023-03-01", "https://www.gov.cn/zhengce/content/x.htm")

@@ -1,0 +1,172 @@
+"""Read a saved government page (or a JSON Lines export) into catalogue records.
+
+    extract(path) -> dict                      one document; ExtractError when there is none
+    extract_bytes(data, name="") -> dict       the same for bytes in memory
+    extract_all(path) -> list[Record]          every document in the file, errors included
+    records_from_bytes(data, name="")          the same, lazily, for bytes in memory
+
+A record is a dict with the keys in ``FIELDS``: index_no, category, publisher, written_on,
+title, doc_no, published_on, subject_terms, abstract, body_text, body_html,
+published_at_time. Dates are "YYYY-MM-DD", the time "HH:MM", absent values None and absent
+subject terms []. ``body_html`` is the page's raw HTML: the caller sanitises it.
+
+Pure Python, no Django: the formats live in ``gongkai.importers.formats``.
+"""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .formats import FORMATS, ExtractError, Record
+from .formats.base import FIELDS, looks_like_html, merge, require_document
+
+__all__ = [
+    "FIELDS", "ExtractError", "Record", "decode", "extract", "extract_all", "extract_bytes",
+    "records_from_bytes",
+]
+
+
+def extract(path) -> dict:
+    """The one document in the file at ``path``."""
+    return extract_bytes(_read(path), Path(path).name)
+
+
+def extract_bytes(data: bytes, name: str = "") -> dict:
+    """The one document in ``data``; ``name`` (a file name) may hint at the format."""
+    records = list(_records(decode(data), name))
+    if len(records) != 1:
+        raise ExtractError(f"{len(records)} documents in one file; use extract_all()")
+    if records[0].error:
+        raise ExtractError(records[0].error)
+    return records[0].fields
+
+
+def extract_all(path) -> list[Record]:
+    """Every document in the file, in order; never raises ExtractError.
+
+    A bad JSON line gives a ``Record(line, None, reason)`` and the other lines still come
+    through; a file that cannot be read at all gives one ``Record(0, None, reason)``.
+    """
+    try:
+        data = _read(path)
+    except ExtractError as error:
+        return [Record(0, None, error.reason)]
+    return list(records_from_bytes(data, Path(path).name))
+
+
+def records_from_bytes(data: bytes, name: str = "") -> Iterator[Record]:
+    try:
+        records = _records(decode(data), name)
+        first = next(records, None)  # a file-level failure raises here, before any record
+    except ExtractError as error:
+        yield Record(0, None, error.reason)
+        return
+    if first is not None:
+        yield first
+        yield from records
+
+
+def _records(text: str, name: str) -> Iterator[Record]:
+    formats = [f for f in FORMATS if f.sniff(text, name)]
+    if not formats:
+        raise ExtractError(_unrecognised(text))
+    if formats[0].multi:
+        yield from formats[0].records(text)
+        return
+    # Single-document formats that match the same page are merged: labels, then meta tags.
+    formats = [f for f in formats if not f.multi]
+    try:
+        record = merge([f.parse(text) for f in formats])
+        for f in formats:
+            record = f.complete(record, text)
+        yield Record(1, require_document(record), None)
+    except ExtractError as error:
+        yield Record(1, None, error.reason)
+
+
+def _unrecognised(text: str) -> str:
+    if looks_like_html(text):
+        return ("no document metadata on this web page "
+                "(no 索引号/标题/发布日期 labels, no ArticleTitle/PubDate meta tags)")
+    return "not a recognised document (no 'label: value' metadata lines, not HTML or JSON Lines)"
+
+
+def _read(path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise ExtractError(f"cannot read the file: {error.strerror or error}")
+
+
+# --- Decoding ------------------------------------------------------------------------
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+]
+# Files that are documents, but not text: say what they are rather than "binary".
+_MAGIC = [
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive or Office document (.docx/.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc/.xls)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+]
+_DECLARED_RE = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)|<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_\-.]+)""",
+    re.I,
+)
+# Pages that say GB2312 or GBK routinely use characters only GB18030 has (镕, 堃…);
+# GB18030 decodes every GB2312/GBK byte sequence the same way.
+_GB_FAMILY = {"gb2312", "gb-2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936",
+              "windows-936", "euc-cn", "x-euc-cn", "csgb2312", "chinese", "gb18030", "gb-18030"}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: BOM, then the declared charset, then UTF-8, then a guess."""
+    if not data.strip():
+        raise ExtractError("empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ExtractError(f"binary file ({what}), not a web page or text")
+    if b"\x00" in data[:8192]:
+        raise ExtractError("binary file (contains NUL bytes), not a web page or text")
+    for encoding in (_declared_encoding(data), "utf-8"):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                pass  # mislabelled page: guess below
+    return _guess(data)
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    match = _DECLARED_RE.search(data[:8192])
+    if not match:
+        return None
+    return canonical_encoding((match.group(1) or match.group(2)).decode("ascii"))
+
+
+def canonical_encoding(name: str) -> str:
+    name = name.strip().lower()
+    return "gb18030" if name in _GB_FAMILY else name
+
+
+def _guess(data: bytes) -> str:
+    best = from_bytes(data).best()
+    if best is None:
+        raise ExtractError("binary file or unknown text encoding")
+    encoding = canonical_encoding(best.encoding)
+    text = data.decode(encoding, errors="replace")
+    if len(_CONTROL_RE.findall(text)) > len(text) / 100:
+        raise ExtractError("binary file (control characters), not a web page or text")
+    return text
