@@ -81,9 +81,21 @@ class DocumentPageBrowserTestCase(StaticLiveServerTestCase):
             shown, "es => es.every(e => getComputedStyle(e).display !== 'none')")
 
     def test_it_renders_the_seed_page_and_saves_a_screenshot(self):
+        # The real seed page, as shipped in the demo data, through the importer.
+        from gongkai.importers.management.commands.load_demo import DEMO_DATA
+        from gongkai.importers.run import import_paths
+
+        import_paths([DEMO_DATA / "seed-page.txt"], progress=False)
         self.page.goto(self.live_server_url + self.summary.get_absolute_url())
         assert self.page.title().startswith("罗湖区翠竹街道办事处2021年工作总结")
-        assert self.page.inner_text(".f-index") == "11440303007546460H/2022-00033"
+        fields = {name: self.page.inner_text(f".f-{name}") for name in
+                  ("index", "agency", "written", "title", "published", "terms")}
+        assert fields == {
+            "index": "11440303007546460H/2022-00033", "agency": "深圳市罗湖区翠竹街道办事处",
+            "written": "2022-09-08", "title": "罗湖区翠竹街道办事处2021年工作总结",
+            "published": "2022-09-08", "terms": "翠竹街道 工作总结"}
+        assert "民生微实事" in self.page.inner_text(".doc-body")
+        assert self.page.inner_text(".abstract").startswith("（2021年")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / "document.png"
         self.page.screenshot(path=str(path), full_page=True)
