@@ -101,29 +101,29 @@ class Topic(models.Model):
         return parent
 
 
-class Genre(models.Model):
+class Vocabulary(models.Model):
+    """A flat, ordered list of names: the genre and audience axes."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    sort_order = models.IntegerField("排序", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Genre(Vocabulary):
     """体裁分类: 规章, 行政规范性文件, 通知, 工作总结, 年度报告 …"""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-    sort_order = models.IntegerField("排序", default=0)
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = verbose_name_plural = "体裁分类"
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class Audience(models.Model):
+class Audience(Vocabulary):
     """服务对象分类: 公民, 法人, 其他组织 …"""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-    sort_order = models.IntegerField("排序", default=0)
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = verbose_name_plural = "服务对象"
-        ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
