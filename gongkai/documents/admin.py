@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
+
+from gongkai.checks.documents import document_text, inconsistencies
 
 from . import workflow
 from .models import Document, Status
@@ -12,17 +15,28 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "index_no", "doc_no"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["agency", "topic", "superseded_by"]
-    readonly_fields = ["index_no", "view_count", "created_at", "updated_at"]
+    readonly_fields = ["index_no", "view_count", "created_at", "updated_at", "figure_check"]
     list_select_related = ["agency"]
     actions = ["publish_selected", "withdraw_selected"]
     fieldsets = [
         (None, {"fields": ["title", "agency", "publisher_label", "doc_no", "written_on", "index_no"]}),
         ("分类", {"fields": ["topic", "genre", "audience", "subject_terms", "category_label"]}),
-        ("内容", {"fields": ["abstract", "body"]}),
+        ("内容", {"fields": ["abstract", "body", "figure_check"]}),
         ("公开与效力", {"fields": ["disclosure", "status", "published_at", "validity",
                               "effective_on", "repealed_on", "superseded_by"]}),
         ("其他", {"fields": ["source_url", "view_count", "created_at", "updated_at"]}),
     ]
+
+    @admin.display(description="数据核验")
+    def figure_check(self, obj):
+        """Figures in the saved text that do not add up, shown before anyone publishes."""
+        if not obj.pk:
+            return "保存后显示。"
+        findings = inconsistencies(document_text(obj))
+        if not findings:
+            return "未发现对不上的数字。"
+        return format_html_join("", "<p>⚠ {}：文中 {}，计算得 {}<br><small>{}</small></p>",
+                                ((f.claim, f.stated, f.computed, f.sentence) for f in findings))
 
     @admin.action(description="发布所选政府信息")
     def publish_selected(self, request, queryset):

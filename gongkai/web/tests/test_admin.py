@@ -45,3 +45,15 @@ class NotFoundTestCase(BaseTestCase):
         r = self.client.get("/documents/999999/")
         assert r.status_code == 404
         assert "页面不存在" in r.content.decode()
+
+
+class AdminFigureCheckTestCase(AdminTestCase):
+    def test_the_change_form_shows_figures_that_do_not_add_up(self):
+        self.draft.body = "<p>受理群众诉求1080宗，其中已化解1062件，待受理14宗，化解中1宗，继续研究3宗，成功率为98.30%。</p>"
+        self.draft.save()
+        html = self.client.get(f"/admin/documents/document/{self.draft.pk}/change/").content.decode()
+        assert "成功率 98.30% = 1062 / 1080：文中 98.3，计算得 98.33" in html
+
+    def test_a_clean_document_says_so(self):
+        html = self.client.get(f"/admin/documents/document/{self.summary.pk}/change/").content.decode()
+        assert "未发现对不上的数字" in html
