@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html_join
 
 from gongkai.checks.documents import document_text, inconsistencies
@@ -18,6 +19,8 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["index_no", "view_count", "created_at", "updated_at", "figure_check"]
     list_select_related = ["agency"]
     actions = ["publish_selected", "withdraw_selected"]
+    # A source address typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "agency", "publisher_label", "doc_no", "written_on", "index_no"]}),
         ("分类", {"fields": ["topic", "genre", "audience", "subject_terms", "category_label"]}),
