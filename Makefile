@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install demo lint browser clean
+.PHONY: run test install lint bench-install clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON) 未找到）；可用 make PYTHON=/path/to/python3.11"; exit 1; }
@@ -28,6 +28,10 @@ run: $(STAMP)
 # The whole suite: unit, contract and browser tests (browser tests skip without chromium).
 test: $(STAMP)
 	GONGKAI_SECRET_KEY=$${GONGKAI_SECRET_KEY:-test-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Extra baselines (tantivy, Whoosh) for the benchmarks in bench/.
+bench-install: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

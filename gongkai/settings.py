@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gongkai.importers",
     "gongkai.checks",
     "gongkai.search",
+    "gongkai.questions",
     "gongkai.web",
 ]
 

@@ -1,8 +1,14 @@
 from django.contrib import admin, messages
 from django.db import models
-from django.utils.html import format_html_join
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from gongkai.checks.documents import document_text, inconsistencies
+from gongkai.checks.suggest import suggest_abstract, suggest_terms, suggest_topic
+from gongkai.search.highlight import html_to_text
 
 from . import workflow
 from .models import Document, Status
@@ -16,7 +22,8 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "index_no", "doc_no"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["agency", "topic", "superseded_by"]
-    readonly_fields = ["index_no", "view_count", "created_at", "updated_at", "figure_check"]
+    readonly_fields = ["index_no", "view_count", "created_at", "updated_at", "figure_check",
+                       "suggestions_link"]
     list_select_related = ["agency"]
     actions = ["publish_selected", "withdraw_selected"]
     # A source address typed without a scheme is taken as https (Django 6's default).
@@ -24,7 +31,7 @@ class DocumentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "agency", "publisher_label", "doc_no", "written_on", "index_no"]}),
         ("分类", {"fields": ["topic", "genre", "audience", "subject_terms", "category_label"]}),
-        ("内容", {"fields": ["abstract", "body", "figure_check"]}),
+        ("内容", {"fields": ["abstract", "body", "figure_check", "suggestions_link"]}),
         ("公开与效力", {"fields": ["disclosure", "status", "published_at", "validity",
                               "effective_on", "repealed_on", "superseded_by"]}),
         ("其他", {"fields": ["source_url", "view_count", "created_at", "updated_at"]}),
@@ -40,6 +47,34 @@ class DocumentAdmin(admin.ModelAdmin):
             return "未发现对不上的数字。"
         return format_html_join("", "<p>⚠ {}：文中 {}，计算得 {}<br><small>{}</small></p>",
                                 ((f.claim, f.stated, f.computed, f.sentence) for f in findings))
+
+    @admin.display(description="编辑建议")
+    def suggestions_link(self, obj):
+        if not obj.pk:
+            return "保存后可生成主题词、内容概述和主题分类建议。"
+        url = reverse("admin:documents_document_suggest", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">生成主题词、内容概述和主题分类建议</a>', url)
+
+    def get_urls(self):
+        suggest = self.admin_site.admin_view(self.suggest_view)
+        return [path("<int:pk>/suggest/", suggest, name="documents_document_suggest"),
+                *super().get_urls()]
+
+    def suggest_view(self, request, pk):
+        """Suggestions learned from the catalogue; on their own page because the first call
+        in a process learns from the published documents and takes seconds."""
+        document = get_object_or_404(Document, pk=pk)
+        if not self.has_change_permission(request, document):
+            raise PermissionDenied
+        text = html_to_text(document.body)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta,
+            "original": document, "title": f"编辑建议：{document.title}",
+            "terms": suggest_terms(text, document.title),
+            "abstract": suggest_abstract(text),
+            "topics": suggest_topic(text, document.title, k=3),
+        }
+        return TemplateResponse(request, "admin/documents/suggestions.html", context)
 
     @admin.action(description="发布所选政府信息")
     def publish_selected(self, request, queryset):

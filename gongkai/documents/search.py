@@ -38,7 +38,9 @@ class DocumentIndex(Index):
             id=doc.pk,
             published_at=doc.published_at,
             title=doc.title,
-            body=self.snippet_text(doc),
+            # 主题词 are searchable with the body (they are not shown in snippets).
+            body=" ".join(filter(None, [doc.abstract, " ".join(doc.subject_terms or []),
+                                        html_to_text(doc.body)])),
             doc_no=doc.doc_no,
             index_no=doc.index_no or "",
             facets={
@@ -52,8 +54,7 @@ class DocumentIndex(Index):
         )
 
     def snippet_text(self, doc: Document) -> str:
-        return " ".join(filter(None, [doc.abstract, " ".join(doc.subject_terms or []),
-                                      html_to_text(doc.body)]))
+        return " ".join(filter(None, [doc.abstract, html_to_text(doc.body)]))
 
     def dictionary(self):
         for name, short_name in Agency.objects.values_list("name", "short_name"):

@@ -57,3 +57,29 @@ class AdminFigureCheckTestCase(AdminTestCase):
     def test_a_clean_document_says_so(self):
         html = self.client.get(f"/admin/documents/document/{self.summary.pk}/change/").content.decode()
         assert "未发现对不上的数字" in html
+
+
+class AdminSuggestionsTestCase(AdminTestCase):
+    def test_it_suggests_terms_abstract_and_topic_for_a_document(self):
+        from gongkai.checks.suggest import forget_catalogue_suggester
+
+        self.notice.body = "<p>关于做好社区民生微实事项目政务公开工作的通知，公开项目资金和进度。</p>"
+        self.notice.save()
+        forget_catalogue_suggester()
+        self.draft.body = ("<p>为推进民生微实事工作，翠竹街道组织社区开展民生微实事项目。</p>"
+                           "<p>民生微实事项目涉及养老服务、社区环境和便民设施。</p>")
+        self.draft.save()
+        change = self.client.get(f"/admin/documents/document/{self.draft.pk}/change/").content.decode()
+        url = f"/admin/documents/document/{self.draft.pk}/suggest/"
+        assert url in change
+        html = self.client.get(url).content.decode()
+        terms = html.split('class="suggested-terms">')[1].split("</p>")[0]
+        assert "民生微实事" in terms
+        abstract = html.split('class="suggested-abstract">')[1].split("</p>")[0]
+        assert 0 < len(abstract) <= 100
+        assert "综合政务\\政务公开" in html.split('class="suggested-topics">')[1]
+
+    def test_it_needs_a_staff_login(self):
+        self.client.logout()
+        r = self.client.get(f"/admin/documents/document/{self.draft.pk}/suggest/")
+        assert r.status_code == 302 and "/admin/login/" in r["Location"]

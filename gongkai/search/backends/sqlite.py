@@ -1,0 +1,226 @@
+"""SQLite FTS5 in the same database file and transaction as the documents.
+
+Tables (migration 0002):
+- ``search_fts``: contentless fts5(title, body, doc_no, index_no, tags) over space-joined
+  segmented words, tokenized by unicode61 (which then only splits on those spaces and on
+  punctuation). ``tags`` holds the facet values as words (``agency12 year2022``), so facet
+  filters are part of the MATCH. The rowid is the publication minute above the record id:
+  ``ORDER BY rowid DESC`` is newest first, ``rowid < cutoff`` is "published by now", and
+  ``rowid & ID_MASK`` is the record id, all without leaving the full-text index.
+- ``search_entry``: facet values per rowid, read only to count facets.
+- ``search_tokens``: the exact words inserted, compressed. SQLite 3.40 can delete from a
+  contentless table only by repeating what was inserted, and the dictionary may have grown
+  since, so re-segmenting the text would not give the same words.
+
+Ranking follows search-measurements.md: ``bm25()`` (not ``rank``) with the field weights,
+title matches first, and count-gating: the exact count comes first (it is shown anyway, and
+FTS5 counts a doclist fast); above GATE matches only the WINDOW newest are ranked, the rest
+follow newest first. Above FACET_LIMIT matches, facets are counted over a sample.
+"""
+
+import datetime as dt
+import re
+import zlib
+
+from ..index import FACETS, FIELDS
+from .base import DATE, BaseSearchBackend, Found
+
+EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+ID_BITS = 36  # record ids below 2**36; minutes since 1900 fit the other 27 bits until 2155
+ID_MASK = (1 << ID_BITS) - 1
+COLUMNS = (*FIELDS, "tags")
+SEPARATOR = "\x1f"
+
+
+def fts_rowid(record_id: int, published_at: dt.datetime) -> int:
+    return (_minute(published_at) << ID_BITS) | record_id
+
+
+def published_cutoff(now: dt.datetime) -> int:
+    """Rowids below this were published by ``now`` (to the minute; the page drops the rest)."""
+    return (_minute(now) + 1) << ID_BITS
+
+
+def _minute(moment: dt.datetime) -> int:
+    return max(0, int((moment - EPOCH).total_seconds() // 60))
+
+
+def tag(name: str, value) -> str:
+    """A facet value as one unicode61 token: letters and digits only."""
+    return name + re.sub(r"[^0-9a-z]", "", str(value).lower())
+
+
+def quote(word: str) -> str:
+    """An FTS5 string: the word is data, never syntax."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+class SearchBackend(BaseSearchBackend):
+    vendor = "sqlite"
+    # bm25 costs 1–2.5 µs per match and reading facet values ~2 µs: these bound a query
+    # to ~12 ms of ranking and ~3 ms of facet counting however common its words.
+    GATE = 5000
+    FACET_LIMIT = 1000
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def insert(self, records) -> None:
+        if not records:
+            return
+        fts, entries, tokens = [], [], []
+        segmenter = self.segmenter
+        for r in records:
+            rowid = fts_rowid(r.id, r.published_at)
+            columns = [" ".join(segmenter.index_words(r.text(name))) for name in FIELDS]
+            columns.append(" ".join(tag(n, v) for n, v in r.facets.items() if v is not None))
+            fts.append((rowid, *columns))
+            entries.append((rowid, r.id, *(r.facets.get(name) for name in FACETS)))
+            tokens.append((rowid, zlib.compress(SEPARATOR.join(columns).encode(), 1)))
+        marks = ", ".join(["%s"] * len(COLUMNS))
+        with self.connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO search_fts(rowid, {', '.join(COLUMNS)}) "
+                               f"VALUES (%s, {marks})", fts)
+            cursor.executemany(
+                "INSERT INTO search_entry(id, record_id, agency, topic, genre, year, validity) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)", entries)
+            cursor.executemany("INSERT INTO search_tokens(id, data) VALUES (%s, %s)", tokens)
+
+    def remove(self, ids) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            self._remove_chunk(ids[start:start + 500])
+
+    def _remove_chunk(self, ids) -> None:
+        marks = ", ".join(["%s"] * len(ids))
+        rows = self._execute(
+            "SELECT e.id, t.data FROM search_entry e JOIN search_tokens t ON t.id = e.id "
+            f"WHERE e.record_id IN ({marks})", ids)
+        if not rows:
+            return
+        deletes = [(rowid, *zlib.decompress(data).decode().split(SEPARATOR))
+                   for rowid, data in rows]
+        rowids = [rowid for rowid, _ in rows]
+        marks = ", ".join(["%s"] * len(rowids))
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO search_fts(search_fts, rowid, {', '.join(COLUMNS)}) "
+                f"VALUES ('delete', %s, {', '.join(['%s'] * len(COLUMNS))})", deletes)
+            cursor.execute(f"DELETE FROM search_entry WHERE id IN ({marks})", rowids)
+            cursor.execute(f"DELETE FROM search_tokens WHERE id IN ({marks})", rowids)
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+            cursor.execute("DELETE FROM search_entry")
+            cursor.execute("DELETE FROM search_tokens")
+
+    def optimize(self) -> None:
+        self._execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+    def size(self) -> int:
+        try:
+            rows = self._execute(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search\\_%%' ESCAPE '\\'")
+            return int(rows[0][0] or 0)
+        except Exception:  # dbstat is a compile-time option of SQLite
+            return 0
+
+    # -- compiling ---------------------------------------------------------------------------
+
+    def compile(self, query):
+        return self.compile_clauses(
+            query, self._clause,
+            join_and=lambda parts: " AND ".join(parts),
+            join_not=lambda expr, negs: expr + "".join(f" NOT {n}" for n in negs))
+
+    def _clause(self, clause) -> str | None:
+        phrase = self.phrase(clause)
+        if not phrase:
+            return None
+        if clause.phrase and len(phrase.words) > 1:
+            # FTS5 positions count tokens, and search mode puts each word's parts beside
+            # it, so a phrase is its words with exactly those parts between them.
+            distance = self.segmenter.phrase_distance(phrase.words)
+            expr = f"NEAR({' '.join(map(quote, phrase.words))}, {distance})"
+        else:
+            expr = " AND ".join(map(self._word, phrase.words))
+        # Field filters name their column; other words may be in any column but tags.
+        columns = clause.field or " ".join(FIELDS)
+        return f"({{{columns}}} : ({expr}))"
+
+    def _word(self, word: str) -> str:
+        parts = self.fallback_parts(word)
+        if not parts:
+            return quote(word)
+        distance = self.segmenter.phrase_distance(parts)
+        return f"({quote(word)} OR NEAR({' '.join(map(quote, parts))}, {distance}))"
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def where(self, match, query, filters, now):
+        for name, value in filters.items():
+            match += f" AND {{tags}} : {quote(tag(name, value))}"
+        return ("FROM search_fts f WHERE search_fts MATCH %s AND f.rowid < %s",
+                [match, published_cutoff(now)])
+
+    def _search(self, where, sort, offset, limit, facets) -> Found:
+        sql, params = where
+        total = self._execute(f"SELECT count(*) {sql}", params)[0][0]
+        found = Found(total=total)
+        if not total:
+            return found
+        if limit:
+            found.hits = (self._newest(sql, params, offset, limit) if sort == DATE
+                          else self._ranked(sql, params, total, offset, limit))
+        if facets:
+            found.facets = self._facets(sql, params, total)
+            found.facets_exact = total <= self.facet_limit
+        return found
+
+    def _newest(self, sql, params, offset, limit):
+        return self._execute(
+            f"SELECT f.rowid & {ID_MASK}, 0.0 {sql} ORDER BY f.rowid DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset])
+
+    def _ranked(self, sql, params, total, offset, limit):
+        if total <= self.gate:
+            return self._bm25(sql, params, offset, limit)
+        # Above the gate: bm25 over the newest WINDOW matches, then the rest newest first.
+        floor = self._nth_newest(sql, params, self.window)
+        hits = []
+        if offset < self.window:
+            hits = self._bm25(sql + " AND f.rowid >= %s", [*params, floor], offset, limit)
+        if len(hits) < limit:
+            rest = max(0, offset - self.window)
+            hits += self._newest(sql + " AND f.rowid < %s", [*params, floor], rest,
+                                 limit - len(hits))
+        return hits
+
+    def _bm25(self, sql, params, offset, limit):
+        weights = ", ".join(str(FIELDS.get(name, 0.0)) for name in COLUMNS)
+        title_only = ", ".join("1.0" if name == "title" else "0.0" for name in COLUMNS)
+        # bm25() is negative, best lowest; a title-only bm25 below zero means a query word is
+        # in the title, and those rank above body-only matches whatever their scores.
+        rows = self._execute(
+            f"SELECT f.rowid & {ID_MASK}, -bm25(search_fts, {weights}) AS score, "
+            f"bm25(search_fts, {title_only}) < 0 AS in_title {sql} "
+            "ORDER BY in_title DESC, score DESC, f.rowid DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset])
+        return [(record_id, score) for record_id, score, _ in rows]
+
+    def _nth_newest(self, sql, params, n):
+        rows = self._execute(f"SELECT f.rowid {sql} ORDER BY f.rowid DESC LIMIT 1 OFFSET %s",
+                             [*params, n - 1])
+        return rows[0][0] if rows else 0
+
+    def _facets(self, sql, params, total):
+        """Exact counts up to FACET_LIMIT matches; above, counts over every step-th record
+        (by id, so all years and agencies are sampled alike), scaled up. Reading facet values
+        costs a row lookup per match, the sampling filter almost nothing."""
+        step = -(-total // self.facet_limit)
+        if step > 1:
+            sql, params = sql + f" AND (f.rowid & {ID_MASK}) %% %s = 0", [*params, step]
+        columns = ", ".join(f"e.{name}" for name in FACETS)
+        return self.count_facets(
+            f"SELECT {columns} FROM (SELECT f.rowid AS id {sql}) r "
+            "CROSS JOIN search_entry e ON e.id = r.id", params, scale=step)

@@ -1,0 +1,82 @@
+"""The search page in a real browser: Debian's chromium, driven by Playwright."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+from gongkai.search.backends import get_search_backend
+from gongkai.test import REPO_DIR, BaseTestCase
+
+from .contract import add_search_cast
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = REPO_DIR / "var" / "screenshots"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here are
+# the test's own set-up, not async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class SearchPageBrowserTestCase(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        # A flush between live-server tests empties Django's tables, not the index tables.
+        get_search_backend().clear()
+        BaseTestCase.setUpTestData.__func__(type(self))
+        add_search_cast(type(self))
+        self.page = self.browser.new_page(viewport={"width": 1100, "height": 900})
+
+    def tearDown(self):
+        self.page.close()
+        get_search_backend().clear()
+
+    def test_it_searches_clicks_a_facet_and_highlights_the_words(self):
+        self.page.goto(self.live_server_url + "/search/")
+        self.page.fill("#search-q", "翠竹街道")
+        self.page.click(".search-form button")
+        assert self.page.inner_text(".results h1 .count") == "共 3 条"
+        assert self.page.title().startswith("翠竹街道 - 检索结果")
+        marks = self.page.eval_on_selector_all(".hit h3 mark", "es => es.map(e => e.textContent)")
+        assert marks == ["翠竹街道"] * 3
+        self.page.click('[data-facet="genre"] a:has-text("工作总结")')
+        assert self.page.inner_text(".results h1 .count") == "共 2 条"
+        assert self.page.inner_text('[data-facet="genre"] a.selected') == "工作总结 (2) ×"
+        assert self.page.eval_on_selector_all(".snippet mark", "es => es.length") >= 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / "search.png"), full_page=True)
+
+    def test_it_fits_a_phone_screen(self):
+        self.page.set_viewport_size({"width": 375, "height": 740})
+        self.page.goto(self.live_server_url + "/search/?q=民生微实事")
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert self.page.is_visible(".hit mark")
+        self.page.screenshot(path=str(SCREENSHOTS / "search-phone.png"), full_page=True)
+
+    def test_it_offers_a_relaxed_query_on_a_zero_result_page(self):
+        self.page.goto(self.live_server_url + "/search/?q=民生微实事 火星基地")
+        self.page.click(".relaxed a")
+        assert self.page.input_value("#search-q") == "民生微实事"
+        assert self.page.inner_text(".results h1 .count") == "共 2 条"

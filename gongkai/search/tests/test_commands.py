@@ -1,0 +1,58 @@
+import json
+import os
+import tempfile
+from io import StringIO
+
+from django.core.management import call_command
+
+from gongkai.search.backends import get_search_backend
+from gongkai.search.registry import get_index
+
+from .contract import SearchTestCase
+
+
+class CommandsTestCase(SearchTestCase):
+    def call(self, *args, **kwargs) -> str:
+        out = StringIO()
+        call_command(*args, stdout=out, stderr=StringIO(), **kwargs)
+        return out.getvalue()
+
+    def test_it_reindexes_everything_public(self):
+        assert self.call("reindex").strip() == "default: 6 documents indexed"
+        data = json.loads(self.call("search", "民生微实事", "--json", limit=1))
+        assert data["total"] == 2
+        assert [r["title"] for r in data["results"]] == ["翠竹街道2022年民生微实事项目公示"]
+
+    def test_it_sweeps_out_what_is_no_longer_public(self):
+        backend = get_search_backend()
+        backend.index([get_index().to_record(self.on_request)])  # as if a signal was missed
+        assert self.on_request.pk in backend.ids()
+        assert self.call("reindex").strip() == "default: 6 documents indexed, 1 removed"
+        assert self.on_request.pk not in backend.ids()
+        assert len(backend.ids()) == 6
+
+    def test_it_can_clear_and_rebuild_in_one_transaction(self):
+        get_search_backend().index([get_index().to_record(self.on_request)])
+        assert self.call("reindex", "--clear").strip() == "default: 6 documents indexed"
+        assert self.on_request.pk not in get_search_backend().ids()
+
+    def test_it_prints_a_table(self):
+        lines = self.call("search", "农业").splitlines()
+        assert lines[0] == "1 条"
+        assert lines[1].endswith("-                                关于支持乡村振兴金融服务的通知")
+
+    def test_it_runs_a_file_of_queries(self):
+        path = self.tmp_file('{"id": 1, "q": "民生微实事"}\n\n{"id": "b", "q": "\\"unbalanced"}\n')
+        lines = [json.loads(line) for line in self.call("search", queries=path, limit=5).splitlines()]
+        assert [line["id"] for line in lines] == [1, "b"]
+        assert [r["index_no"] for r in lines[0]["results"]] == [
+            "11440303007546460H/2022-00041", "11440303007546460H/2022-00050"]
+        assert set(lines[0]["results"][0]) == {"index_no", "title", "score"}
+        assert lines[1]["results"] == []
+
+    def tmp_file(self, text: str) -> str:
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False,
+                                         encoding="utf-8") as f:
+            f.write(text)
+        self.addCleanup(os.unlink, f.name)
+        return f.name

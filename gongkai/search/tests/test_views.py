@@ -1,0 +1,91 @@
+"""The search page and its JSON twin (on whichever database the suite runs)."""
+
+from .contract import SearchTestCase
+
+
+class SearchPageTestCase(SearchTestCase):
+    def get(self, **params):
+        return self.client.get("/search/", params)
+
+    def test_it_shows_an_empty_form_without_a_query(self):
+        response = self.get()
+        self.assertContains(response, '<input id="search-q" type="search" name="q" value=""')
+        self.assertContains(response, "<title>站内检索 - ")
+
+    def test_it_shows_highlighted_results_with_facets(self):
+        response = self.get(q="民生微实事")
+        self.assertContains(response, "<title>民生微实事 - 检索结果 - ")
+        self.assertContains(response, '<meta name="robots" content="noindex, follow">')
+        self.assertContains(response, "共 2 条")
+        self.assertContains(response, "翠竹街道2022年<mark>民生微实事</mark>项目公示</a>")
+        self.assertContains(response, 'data-facet="agency"')
+        self.assertContains(response, f"?q=%E6%B0%91%E7%94%9F%E5%BE%AE%E5%AE%9E%E4%BA%8B&amp;agency={self.cuizhu.pk}")
+
+    def test_it_escapes_the_query_everywhere(self):
+        response = self.get(q='<script>alert(1)</script>"')
+        self.assertNotContains(response, "<script>alert")
+        self.assertEqual(response.status_code, 200)
+
+    def test_it_redirects_an_exact_doc_no_to_the_document(self):
+        response = self.get(q="国办函[2018]71号")
+        self.assertRedirects(response, self.notice.get_absolute_url(), fetch_redirect_response=False)
+
+    def test_it_offers_relaxed_queries_on_a_zero_result_page(self):
+        response = self.get(q="民生微实事 火星基地")
+        self.assertContains(response, "未找到结果")
+        self.assertContains(response, "（去掉“火星基地”，2 条）")
+
+    def test_it_answers_nasty_input_politely(self):
+        for q in ['"', "NEAR(", "\x00", "a" * 10_000, "-", "文号:", "😀"]:
+            assert self.get(q=q).status_code == 200
+            assert self.get(q=q, format="json", page="x", year="y", sort="?").status_code == 200
+
+    def test_it_returns_the_same_results_as_json(self):
+        data = self.get(q="民生微实事 资金", format="json").json()
+        assert data == {
+            "q": "民生微实事 资金",
+            "query": "民生微实事 资金",
+            "exact_match": None,
+            "total": 1,
+            "total_exact": True,
+            "page": 1,
+            "per_page": 20,
+            "num_pages": 1,
+            "sort": "relevance",
+            "filters": {},
+            "results": [{
+                "id": self.budget.pk,
+                "url": self.budget.get_absolute_url(),
+                "title": "罗湖区翠竹街道办事处2022年预算执行情况",
+                "title_html": "罗湖区翠竹街道办事处2022年预算执行情况",
+                "snippet_html": "全年安排<mark>民生微实事</mark><mark>资金</mark>300万元。"
+                                "<mark>民生微实事</mark><mark>资金</mark>按项目拨付，A &lt; B &amp; C。",
+                "index_no": "11440303007546460H/2022-00050",
+                "doc_no": "",
+                "agency": "深圳市罗湖区翠竹街道办事处",
+                "published": "2022-06-30",
+                "score": data["results"][0]["score"],
+            }],
+            "facets": {
+                "agency": [{"value": self.cuizhu.pk, "label": "翠竹街道办", "count": 1, "selected": False}],
+                "topic": [],
+                "genre": [{"value": self.summary_genre.pk, "label": "工作总结", "count": 1, "selected": False}],
+                "year": [{"value": 2022, "label": "2022", "count": 1, "selected": False}],
+                "validity": [{"value": "in_force", "label": "现行有效", "count": 1, "selected": False}],
+            },
+            "facets_exact": True,
+            "relaxed": [],
+            "suggestions": [],
+        }
+        assert data["results"][0]["score"] > 0
+
+    def test_it_reports_an_exact_match_in_json_instead_of_redirecting(self):
+        data = self.get(q="000014349/2018-00204", format="json").json()
+        assert data["exact_match"] == {"url": self.notice.get_absolute_url(),
+                                       "title": self.notice.title}
+
+    def test_it_filters_and_sorts_from_the_query_string(self):
+        data = self.get(q="翠竹街道", format="json", sort="date", genre=self.summary_genre.pk).json()
+        assert [r["title"] for r in data["results"]] == [
+            "罗湖区翠竹街道办事处2021年工作总结", "罗湖区翠竹街道办事处2022年预算执行情况"]
+        assert data["filters"] == {"genre": self.summary_genre.pk}
