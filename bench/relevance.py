@@ -345,7 +345,12 @@ def main(argv=None):
     print(f"{clock()} baseline index built (jieba)", flush=True)
     test_sets = []
     if args.eval:
-        test_sets = [(queries, json.load(open(args.eval, encoding="utf-8")))]
+        test = json.load(open(args.eval, encoding="utf-8"))
+        seen = {q["问题"] for q in queries} & {q["问题"] for q in test}
+        if seen:
+            print(f"warning: {len(seen)} of the --eval questions are train questions too; "
+                  "their results are not unseen-question results", flush=True)
+        test_sets = [(queries, test)]
     else:
         ids = sorted(q["query_id"] for q in queries)
         order = np.random.RandomState(args.seed).permutation(len(ids))

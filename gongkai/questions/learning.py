@@ -19,15 +19,14 @@ can. From the pairs and the published documents the ``Model`` learns:
 
 At query time ``Model.rerank(query, hits, docs=…)`` takes the backend's BM25 candidates
 (``[(id, score), …]``, best first), adds the documents similar questions point to and their
-neighbours, and returns every candidate re-scored, best first. ``Model.expand(query)`` gives the weighted
-expanded query for a second, recall-oriented candidate search. What the model needs to know
-about a candidate comes from ``DocView``s, made by ``doc_view`` from a document's title and
-text with the same ``Analyzer`` everywhere (refresh, bench, search hook).
+neighbours, and returns every candidate re-scored, best first. ``Model.expand(query)``
+gives the weighted expanded query for a second, recall-oriented candidate search. What the
+model needs to know about a candidate comes from ``DocView``s, made by ``doc_view`` from a
+document's title and text with the same ``Analyzer`` everywhere (refresh, bench, hook).
 """
 
 from __future__ import annotations
 
-import base64
 import collections
 import json
 import math
@@ -59,6 +58,14 @@ MAX_QUERY_TERMS = 64
 
 # 中华人民共和国民法典第五十四条 → 中华人民共和国民法典: an article belongs to its statute.
 _ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千万\d]+条(?:之[一二三四五六七八九十]+)?$")
+
+
+# Numbers and cross-references (第一千, 百五十, 第七) say nothing about what a question means.
+_NUMERAL = re.compile(r"^第?[零〇一二三四五六七八九十百千万亿两\d.]+[条款项章节编]?$")
+
+
+def is_numeral(term: str) -> bool:
+    return bool(_NUMERAL.match(term))
 
 
 def group_key(title: str) -> str:
@@ -303,11 +310,11 @@ class Knowledge:
                 together[u].update(answer_terms)
         expansions = {}
         for u, n_u in with_term.items():
-            if n_u < EXPANSION_MIN:
+            if n_u < EXPANSION_MIN or is_numeral(u):
                 continue
             found = []
             for w, n_uw in together[u].items():
-                if n_uw < EXPANSION_MIN or w == u:
+                if n_uw < EXPANSION_MIN or w == u or is_numeral(w):
                     continue
                 p = n_uw / n_u
                 base = (stats.df.get(w, 1) + 1) / stats.n_docs
@@ -513,9 +520,6 @@ class Model:
         knowledge = Knowledge.from_dict(data["knowledge"]) if data["knowledge"] else None
         return cls(stats=stats, knowledge=knowledge, weights=np.array(data["weights"]),
                    bias=data["bias"], version=data["version"], info=data["info"])
-
-    def fingerprint(self) -> str:
-        return base64.b32encode(zlib.crc32(self.dumps()).to_bytes(4, "big")).decode().rstrip("=")
 
 
 def default_weights() -> np.ndarray:

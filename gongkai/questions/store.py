@@ -24,7 +24,10 @@ log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 10.0
 KEEP_MODELS = 3  # older rows are deleted after a refresh
-STATS_SAMPLE = 200_000  # above this many published documents, statistics come from a sample
+# Above this many published documents, a refresh learns statistics and training candidates
+# from an even sample (plus every answer): segmenting a million documents takes too long.
+STATS_SAMPLE = 100_000
+MAX_TEXT = 20_000  # characters of a document's text the model reads
 TERM_CACHE_SIZE = 200_000
 
 _lock = threading.Lock()
@@ -35,7 +38,7 @@ _checked = 0.0
 def document_text(title: str, abstract: str, subject_terms, body: str) -> str:
     """The searchable plain text of a document (what DocumentIndex indexes as its body)."""
     terms = " ".join(subject_terms or [])
-    return " ".join(filter(None, [abstract, terms, html_to_text(body)]))
+    return " ".join(filter(None, [abstract, terms, html_to_text(body)]))[:MAX_TEXT]
 
 
 class _TermCache:

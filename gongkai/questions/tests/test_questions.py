@@ -61,6 +61,18 @@ class LearningTestCase(SimpleTestCase):
         assert expanded["老公"] == 1.0 and expanded["配偶"] > 0 and expanded["借款"] > 0
         assert "配偶" not in learning.Model(stats=model.stats).expand("老公")
 
+    def test_it_never_expands_to_numbers_or_cross_references(self):
+        numbered = [(q, answers) for q, answers in PAIRS]
+        views = synthetic_views()
+        views[0] = doc_view(0, SPOUSE, "依照本法第一千零六十五条，" + ARTICLES[SPOUSE])
+        ids = {title: i for i, title in enumerate(ARTICLES)}
+        model = train([Pair(q, [ids[a] for a in answers]) for q, answers in numbered],
+                      BM25Index(list(views.values())), views)
+        expansions = dict(model.knowledge.expansions["老公"])
+        assert "配偶" in expansions
+        assert not {"第一千", "一千", "六十五", "第一千零六十五条"} & set(expansions)
+        assert learning.is_numeral("第一百五十") and not learning.is_numeral("第三人")
+
     def test_it_does_not_expand_from_a_single_co_occurrence(self):
         model, _, _ = synthetic_model(PAIRS[:1] + PAIRS[2:])  # 老公 asked once only
         assert "老公" not in model.knowledge.expansions
