@@ -69,6 +69,15 @@ TEMPLATES = [
     },
 ]
 
+# Search backend per database (see gongkai/search/backends); answered questions re-rank
+# the top results and expand citizens' words once `gongkai learn-questions` has run.
+GONGKAI_SEARCH = {
+    "default": {
+        "RERANK": "gongkai.questions.search.rerank",
+        "EXPAND": "gongkai.questions.search.expand",
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "zh-hans"

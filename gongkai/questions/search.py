@@ -31,11 +31,8 @@ def rerank(query: Query, hits, *, filters=None, expanded_hits=()):
 
 def expand(query: Query) -> dict[str, float]:
     """Weighted words of the query plus learned expansions (老公 → 配偶), for a second,
-    any-word candidate search; just the query's words without a model."""
+    any-word candidate search; {} while no model has been learned."""
     model = store.current_model()
-    text = query_text(query)
-    if model is None:
-        from .learning import analyzer, query_weights
-
-        return query_weights(analyzer().terms(text))
-    return model.expand(text)
+    if model is None or not model.n_questions:
+        return {}  # nothing learned: the backend keeps its plain all-words search
+    return model.expand(query_text(query))

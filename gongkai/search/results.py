@@ -83,8 +83,14 @@ def search(text: str, *, filters=None, sort=RELEVANCE, page=1, per_page=PER_PAGE
     sort = sort if sort in SORTS else RELEVANCE
     page = max(1, min(int(page or 1), MAX_PAGE))
     results = Results(query=query, filters=filters, sort=sort, page=page, per_page=per_page)
-    found = backend.search(query, filters=filters, sort=sort, offset=(page - 1) * per_page,
-                           limit=per_page, facets=facets)
+    def fetch(page):
+        return backend.search(query, filters=filters, sort=sort, offset=(page - 1) * per_page,
+                              limit=per_page, facets=facets)
+
+    found = fetch(page)
+    if found.total and not found.hits and page > 1:  # past the end: show the last page
+        results.page = page = min(MAX_PAGE, -(-found.total // per_page))
+        found = fetch(page)
     results.total, results.exact, results.facets_exact = found.total, found.exact, found.facets_exact
     results.hits = load_hits(found.hits, query_words(query, backend))
     results.facets = label_facets(found.facets, filters)

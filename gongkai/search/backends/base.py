@@ -45,6 +45,7 @@ class BaseSearchBackend:
     WINDOW = 2000
     FACET_LIMIT = 20000
     RERANK_DEPTH = 100
+    EXPAND_WORDS = 32
 
     def __init__(self, alias: str, params: dict):
         self.alias = alias
@@ -57,6 +58,9 @@ class BaseSearchBackend:
         # answered questions, for instance): a callable (query, hits) -> hits.
         rerank = params.get("RERANK")
         self.reranker = import_string(rerank) if isinstance(rerank, str) else rerank
+        # (query) -> {word: weight}: learned expansions for a second candidate search.
+        expand = params.get("EXPAND")
+        self.expander = import_string(expand) if isinstance(expand, str) else expand
 
     @property
     def connection(self):
@@ -125,9 +129,39 @@ class BaseSearchBackend:
         where = self.where(compiled, query, filters, timezone.now())
         if self.reranker and sort == RELEVANCE and offset + limit <= self.rerank_depth:
             found = self._search(where, sort, 0, self.rerank_depth, facets)
-            found.hits = self.reranker(query, found.hits)[offset:offset + limit]
-            return found
+            return self._rerank(found, query, filters, offset, limit)
         return self._search(where, sort, offset, limit, facets)
+
+    def _rerank(self, found: Found, query: Query, filters, offset, limit) -> Found:
+        """Re-rank the top hits with the RERANK hook. A citizen's question rarely has all its
+        words in one document, so when the all-words search finds few, documents with any of
+        the words join the candidates; the EXPAND hook's learned words (老公 → 配偶) bring a
+        second candidate list."""
+        hits, expanded = found.hits, []
+        plain = [c for c in query.positive if c.field is None and not c.phrase]
+        # The EXPAND hook answers {} when it has learned nothing: then the search stays an
+        # all-words search, as people expect of plain words.
+        weights = self.expander(query) if self.expander and plain else {}
+        if weights and len(plain) == len(query.positive):
+            words = [w for c in plain for w in self.segmenter.query_words(c.text)]
+            if len(hits) < self.rerank_depth:
+                seen = {pk for pk, _ in hits}
+                hits = hits + [h for h in self._any_word_hits(words, filters) if h[0] not in seen]
+            top = sorted(weights, key=lambda w: -weights[w])[:self.EXPAND_WORDS]
+            expanded = self._any_word_hits(top, filters)
+        reranked = self.reranker(query, hits[:self.rerank_depth], filters=filters,
+                                 expanded_hits=expanded)
+        found.total = max(found.total, len(reranked))
+        found.hits = reranked[offset:offset + limit]
+        return found
+
+    def _any_word_hits(self, words, filters) -> list[tuple[int, float]]:
+        any_query = Query(" ".join(words), [Clause(w) for w in words if w.strip()])
+        compiled = self.compile(any_query, any_word=True)
+        if not compiled:
+            return []
+        where = self.where(compiled, any_query, filters, timezone.now())
+        return self._search(where, RELEVANCE, 0, self.rerank_depth, False).hits
 
     def where(self, compiled, query, filters, now):
         """What ``_search`` needs to find the matches: SQL, parameters, anything else."""
@@ -148,8 +182,9 @@ class BaseSearchBackend:
     def count(self, query: Query, filters=None) -> int:
         return self.search(query, filters=filters, limit=0, facets=False).total
 
-    def compile(self, query: Query):
-        """The backend's native query for ``query``; falsy when nothing positive is left."""
+    def compile(self, query: Query, any_word: bool = False):
+        """The backend's native query for ``query``; falsy when nothing positive is left.
+        With ``any_word`` the positive clauses are OR-ed instead of AND-ed."""
         raise NotImplementedError
 
     # -- shared compilation ------------------------------------------------------------------

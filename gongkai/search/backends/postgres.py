@@ -95,7 +95,7 @@ class SearchBackend(BaseSearchBackend):
 
     # -- compiling ---------------------------------------------------------------------------
 
-    def compile(self, query):
+    def compile(self, query, any_word=False):
         """{column: (positive tsquery, negative tsquery)}. Title-field clauses test the small
         ``title_tsv`` (no recheck, no detoast), all others ``tsv``."""
         positives, negatives = {}, {}
@@ -105,7 +105,10 @@ class SearchBackend(BaseSearchBackend):
                 (negatives if clause.negated else positives).setdefault(column, []).append(expr)
         if not positives:
             return None
-        return {column: (" & ".join(positives.get(column, [])), " | ".join(negatives[column])
+        def join(parts):
+            return f"({' | '.join(parts)})" if any_word and parts else " & ".join(parts)
+
+        return {column: (join(positives.get(column, [])), " | ".join(negatives[column])
                          if column in negatives else "")
                 for column in ("tsv", "title_tsv") if column in positives or column in negatives}
 

@@ -127,10 +127,11 @@ class SearchBackend(BaseSearchBackend):
 
     # -- compiling ---------------------------------------------------------------------------
 
-    def compile(self, query):
+    def compile(self, query, any_word=False):
         return self.compile_clauses(
             query, self._clause,
-            join_and=lambda parts: " AND ".join(parts),
+            # Parenthesised: where() appends the facet filters with AND, which binds tighter.
+            join_and=lambda parts: f"({' OR '.join(parts)})" if any_word else " AND ".join(parts),
             join_not=lambda expr, negs: expr + "".join(f" NOT {n}" for n in negs))
 
     def _clause(self, clause) -> str | None:

@@ -66,7 +66,7 @@ def add_search_cast(cls) -> None:
     )
 
 
-def reverse_hits(query, hits):
+def reverse_hits(query, hits, **kwargs):
     """A re-ranker for the hook test: worst first."""
     return hits[::-1]
 
@@ -198,6 +198,9 @@ class BackendContract:
         second = search("翠竹街道", per_page=2, page=2, sort="date")
         assert (first.total, first.num_pages, first.has_next) == (3, 2, True)
         assert [h.object.title for h in second.hits] == ["翠竹街道2022年民生微实事项目公示"]
+        beyond = search("翠竹街道", per_page=2, page=99, sort="date")
+        assert beyond.page == 2 and [h.object.title for h in beyond.hits] == [
+            "翠竹街道2022年民生微实事项目公示"]
 
     def test_it_offers_a_relaxed_query_and_suggestions_when_nothing_matches(self):
         results = search("民生微实事 火星基地")

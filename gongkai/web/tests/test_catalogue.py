@@ -36,3 +36,10 @@ class CatalogueTestCase(BaseTestCase):
     def test_listing_survives_junk_parameters(self):
         r = self.client.get(f"/agencies/{self.gwyb.pk}/documents/?topic=abc&page=zz")
         assert r.status_code == 200
+
+
+class SearchBoxTestCase(BaseTestCase):
+    def test_every_page_has_a_search_box(self):
+        for url in ["/", self.gwyb.get_absolute_url(), self.notice.get_absolute_url()]:
+            html = self.client.get(url).content.decode()
+            assert '<form class="site-search" action="/search/"' in html, url
