@@ -6,8 +6,12 @@ was imported by name and still lacks a code.
 """
 
 import datetime as dt
+import os
+import shutil
 from pathlib import Path
 
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import TestCase
 from django.utils import timezone
 
@@ -26,6 +30,15 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available")
     return path
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = REPO_DIR / "var" / "screenshots"
+# Put ``pytestmark = BROWSER_MARKS`` in a module of browser tests.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
 
 
 def aware(*args) -> dt.datetime:
@@ -63,3 +76,28 @@ class BaseTestCase(TestCase):
             title="翠竹街道内部人事安排", agency=cls.cuizhu, status=Status.PUBLISHED,
             disclosure=Disclosure.ON_REQUEST, published_at=aware(2022, 1, 5),
         )
+
+
+class BrowserTestCase(StaticLiveServerTestCase):
+    """Pages in a real browser: Debian's chromium driven by Playwright, one per class."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        # Playwright's sync API runs an event loop in this thread; the ORM calls made here
+        # are the test's own set-up, not async code.
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()

@@ -1,47 +1,15 @@
 """The search page in a real browser: Debian's chromium, driven by Playwright."""
 
-import os
-import shutil
-from pathlib import Path
-
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from gongkai.search.backends import get_search_backend
-from gongkai.test import REPO_DIR, BaseTestCase
+from gongkai.test import BROWSER_MARKS, SCREENSHOTS, BaseTestCase, BrowserTestCase
 
 from .contract import add_search_cast
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = REPO_DIR / "var" / "screenshots"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are
-# the test's own set-up, not async code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = BROWSER_MARKS
 
 
-class SearchPageBrowserTestCase(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class SearchPageBrowserTestCase(BrowserTestCase):
     def setUp(self):
         # A flush between live-server tests empties Django's tables, not the index tables.
         get_search_backend().clear()

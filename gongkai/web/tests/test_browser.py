@@ -1,45 +1,12 @@
 """The document page in a real browser: Debian's chromium, driven by Playwright."""
 
-import os
-import shutil
-from pathlib import Path
+from gongkai.test import BROWSER_MARKS, SCREENSHOTS, BaseTestCase, BrowserTestCase
 
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-
-from gongkai.test import REPO_DIR, BaseTestCase
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = REPO_DIR / "var" / "screenshots"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are
-# the test's own set-up, not async code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = BROWSER_MARKS
 
 
-class DocumentPageBrowserTestCase(StaticLiveServerTestCase):
+class DocumentPageBrowserTestCase(BrowserTestCase):
     setUpTestData = classmethod(BaseTestCase.setUpTestData.__func__)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
 
     def setUp(self):
         self.setUpTestData()
