@@ -56,13 +56,14 @@ def sanitize_body(html: str) -> str:
 
 
 class DocumentQuerySet(models.QuerySet):
+    def publishable(self):
+        """Published or scheduled: what published() returns once each one's time has come."""
+        return self.filter(status=Status.PUBLISHED, disclosure=Disclosure.ACTIVE,
+                           published_at__isnull=False)
+
     def published(self):
         """What the public may see: 主动公开, published, and its publication time reached."""
-        return self.filter(
-            status=Status.PUBLISHED,
-            disclosure=Disclosure.ACTIVE,
-            published_at__lte=timezone.now(),
-        )
+        return self.publishable().filter(published_at__lte=timezone.now())
 
     def newest_first(self):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")

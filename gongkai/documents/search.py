@@ -17,7 +17,7 @@ from gongkai.search.highlight import html_to_text
 from gongkai.search.index import Index, Record
 from gongkai.search.segment import agency_name_words, doc_no_prefix
 
-from .models import Disclosure, Document, Status, Validity
+from .models import Document, Validity
 
 
 class DocumentIndex(Index):
@@ -25,13 +25,10 @@ class DocumentIndex(Index):
         return Document.objects.published()
 
     def get_queryset(self):
-        """What published() returns, plus documents scheduled to become public: they are
-        indexed ahead and every query filters ``published_at <= now``, so they appear the
-        moment their time comes without anyone saving them again."""
-        scheduled = Document.objects.filter(
-            status=Status.PUBLISHED, disclosure=Disclosure.ACTIVE,
-            published_at__gt=timezone.now())
-        return Document.objects.published() | scheduled
+        """Published documents and those scheduled to become public: they are indexed ahead
+        and every query filters ``published_at <= now``, so they appear the moment their
+        time comes without anyone saving them again."""
+        return Document.objects.publishable()
 
     def to_record(self, doc: Document) -> Record:
         return Record(

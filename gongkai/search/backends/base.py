@@ -24,10 +24,10 @@ RELEVANCE, DATE = "relevance", "date"
 @dataclass
 class Found:
     total: int = 0
-    exact: bool = True  # False: ``total`` is a lower bound (shown as "10000+")
+    exact: bool = True  # False: ``total`` is a lower bound (shown as "5000+")
     hits: list[tuple[int, float]] = field(default_factory=list)  # (id, score), best first
     facets: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
-    facets_exact: bool = True  # False: counted over the first FACET_LIMIT matches only
+    facets_exact: bool = True  # False: estimated from a sample of FACET_LIMIT matches
 
 
 @dataclass

@@ -46,8 +46,9 @@ def _minute(moment: dt.datetime) -> int:
 
 
 def tag(name: str, value) -> str:
-    """A facet value as one unicode61 token: letters and digits only."""
-    return name + re.sub(r"[^0-9a-z]", "", str(value).lower())
+    """A facet value as one unicode61 token (letters and digits only). Plain query words
+    may match any column, tags included, so tags carry a prefix no one writes or searches."""
+    return "gkf" + name + re.sub(r"[^0-9a-z]", "", str(value).lower())
 
 
 def quote(word: str) -> str:
@@ -145,9 +146,9 @@ class SearchBackend(BaseSearchBackend):
             expr = f"NEAR({' '.join(map(quote, phrase.words))}, {distance})"
         else:
             expr = " AND ".join(map(self._word, phrase.words))
-        # Field filters name their column; other words may be in any column but tags.
-        columns = clause.field or " ".join(FIELDS)
-        return f"({{{columns}}} : ({expr}))"
+        # Only field filters name a column: a column filter makes FTS5 read the position
+        # list of every match to see where it is.
+        return f"({{{clause.field}}} : ({expr}))" if clause.field else f"({expr})"
 
     def _word(self, word: str) -> str:
         parts = self.fallback_parts(word)
