@@ -191,6 +191,13 @@ class Document(models.Model):
     def is_superseded(self) -> bool:
         return self.validity in (Validity.AMENDED, Validity.REPEALED)
 
+    def current_version(self) -> "Document | None":
+        """The published document that amends or replaces this one, for the 已修改/已废止
+        notice; None when there is none the public may see."""
+        if not self.superseded_by_id:
+            return None
+        return Document.objects.published().filter(pk=self.superseded_by_id).first()
+
     def record_view(self) -> None:
         """Add one to 浏览次数 in the database, so concurrent views never overwrite each other."""
         Document.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)

@@ -36,8 +36,7 @@ class DocumentIndex(Index):
             published_at=doc.published_at,
             title=doc.title,
             # 主题词 are searchable with the body (they are not shown in snippets).
-            body=" ".join(filter(None, [doc.abstract, " ".join(doc.subject_terms or []),
-                                        html_to_text(doc.body)])),
+            body=searchable_body(doc.abstract, doc.subject_terms, doc.body),
             doc_no=doc.doc_no,
             index_no=doc.index_no or "",
             facets={
@@ -83,6 +82,13 @@ class DocumentIndex(Index):
         post_save.connect(document_saved, sender=Document, dispatch_uid="search_document_saved")
         post_delete.connect(document_deleted, sender=Document,
                             dispatch_uid="search_document_deleted")
+
+
+def searchable_body(abstract: str, subject_terms, body_html: str) -> str:
+    """What a document's body field holds in the index: abstract, 主题词 and body text.
+    The learned ranking model reads the same text (gongkai.questions.store)."""
+    terms = " ".join(subject_terms or [])
+    return " ".join(filter(None, [abstract, terms, html_to_text(body_html)]))
 
 
 def document_words(doc: Document) -> list[str]:

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.catalog.models import Agency, Genre, Topic
-from gongkai.documents.models import Disclosure, Document, Status, Validity, next_index_no
+from gongkai.documents.models import Disclosure, Document, Status, Validity
+from gongkai.documents.workflow import assign_index_no
 from gongkai.lib.identifiers import normalize_doc_no
 
 JOINT_SEPARATORS = re.compile(r"[、，,；;]\s*|\s{2,}")
@@ -112,9 +113,7 @@ def _fill(document: Document, record: dict, agency: Agency) -> None:
         document.validity = _choice(Validity, validity)
     document.effective_on = _date(record.get("effective_on")) or document.effective_on
     document.source_url = record.get("source_url") or document.source_url
-    if not document.index_no and agency.code:
-        year = timezone.localtime(document.published_at or timezone.now()).year
-        document.index_no = next_index_no(agency, year)
+    assign_index_no(document)
 
 
 def _classify(document: Document, category: str | None) -> None:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from django.db import transaction
 
 from gongkai.documents.models import Document
-from gongkai.search.highlight import html_to_text
+from gongkai.documents.search import searchable_body
 
 from . import learning
 from .models import Question, RankingModel
@@ -37,8 +37,7 @@ _checked = 0.0
 
 def document_text(title: str, abstract: str, subject_terms, body: str) -> str:
     """The searchable plain text of a document (what DocumentIndex indexes as its body)."""
-    terms = " ".join(subject_terms or [])
-    return " ".join(filter(None, [abstract, terms, html_to_text(body)]))[:MAX_TEXT]
+    return searchable_body(abstract, subject_terms, body)[:MAX_TEXT]
 
 
 class _TermCache:

@@ -72,14 +72,10 @@ def agency_documents(request, pk):
 
 def document(request, pk):
     document = get_object_or_404(
-        Document.objects.published().select_related("agency", "topic__parent", "superseded_by"),
-        pk=pk,
-    )
+        Document.objects.published().select_related("agency", "topic__parent"), pk=pk)
     document.record_view()
-    current = document.superseded_by if document.superseded_by_id else None
-    if current and not Document.objects.published().filter(pk=current.pk).exists():
-        current = None
-    return render(request, "web/document.html", {"doc": document, "current": current})
+    return render(request, "web/document.html",
+                  {"doc": document, "current": document.current_version()})
 
 
 @require_GET
