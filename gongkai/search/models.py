@@ -18,3 +18,19 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Change(models.Model):
+    """A record whose index entry must be refreshed, for backends that keep their index
+    outside the database (tantivy). Written in the same transaction as the change itself,
+    so the index can never miss one: the backend applies these after commit and deletes
+    them, and until then every search treats the record as pending (see
+    ``gongkai.search.backends.tantivy``). ``data`` is the segmented record, or null for
+    "remove it"."""
+
+    backend = models.CharField(max_length=40)
+    record_id = models.BigIntegerField()
+    data = models.JSONField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["backend", "id"])]

@@ -46,6 +46,8 @@ class BaseSearchBackend:
     FACET_LIMIT = 20000
     RERANK_DEPTH = 100
     EXPAND_WORDS = 32
+    # True when rebuild() lets searches and saves go on meanwhile: reindex then always uses it.
+    rebuilds_online = False
 
     def __init__(self, alias: str, params: dict):
         self.alias = alias

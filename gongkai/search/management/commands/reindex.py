@@ -31,7 +31,9 @@ class Command(BaseCommand):
             bar = tqdm(total=total, unit="doc", desc=f"reindex {alias}",
                        disable=options["verbosity"] < 1, file=self.stderr)
             batches = self.batches(queryset, index, chunk, bar)
-            if clear:
+            if search_backend.rebuilds_online:
+                count, removed = search_backend.rebuild(batches), 0
+            elif clear:
                 with transaction.atomic(using=search_backend.database):
                     count = search_backend.rebuild(batches)
                 removed = 0

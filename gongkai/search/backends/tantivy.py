@@ -1,0 +1,388 @@
+"""tantivy: an embedded search engine in a directory beside the database, for catalogues of
+hundreds of thousands of documents and more.
+
+Measured in bench/search_speed.py (docs/benchmarks.md): at 1,000,000 documents it answers
+common-word queries, with exact counts and facets, an order of magnitude faster than FTS5,
+whose cost grows with the number of matches. What it costs is that the index is no longer in
+the database's transaction. This module keeps it from ever drifting:
+
+- **A change log in the database.** ``index()`` and ``remove()`` only write ``search_change``
+  rows (the segmented record, or null for "remove"), in the caller's transaction: a change
+  and its log row commit or roll back together.
+- **Applied after commit, idempotently.** ``sync()`` (run by ``transaction.on_commit``) reads
+  committed rows, replaces those records in the index (delete by id, add the latest
+  version), commits the index and only then deletes the rows it applied. A crash in between
+  leaves the rows, and applying them again gives the same index.
+- **Pending rows are never searched stale.** Every search reads the rows not yet deleted:
+  their records are excluded from the main index and searched in a small in-memory index
+  built from the rows. So a withdrawn document disappears, and a published one appears, at
+  once, even before (or without) a sync; inside a transaction a search sees its own changes.
+- **One writer.** A lock file serialises writers across worker processes; a busy lock just
+  leaves rows for the next sync. ``rebuild()`` (``gongkai reindex``) replaces the whole
+  index in one commit, while searches go on with the old one.
+"""
+
+import fcntl
+import json
+import logging
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from multiprocessing import get_context
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+from django.db import transaction
+
+from ..dictionary import get_segmenter
+from ..index import FACETS, FIELDS
+from .base import DATE, BaseSearchBackend, Found
+
+logger = logging.getLogger(__name__)
+
+Q = tantivy.Query
+MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+TOKENIZER = "gongkai"
+# Added to the score of a match with a query word in its title: title matches rank first.
+TITLE_FIRST = 10_000.0
+# Facets above FACET_LIMIT matches are counted over the records in a random-like subset of
+# BUCKETS buckets (record id modulo BUCKETS), scaled up.
+BUCKETS = 64
+TEXT_FACETS = {"validity"}
+SYNC_BATCH = 2000
+_ALNUM = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer keeps
+
+_indexes: dict[str, tantivy.Index] = {}  # one open index per directory per process
+
+
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in FIELDS:
+        builder.add_text_field(name, tokenizer_name=TOKENIZER)
+    builder.add_integer_field("id", fast=True, indexed=True)
+    builder.add_integer_field("published", fast=True, indexed=True)
+    builder.add_integer_field("bucket", indexed=True)
+    for name in FACETS:
+        if name in TEXT_FACETS:
+            builder.add_text_field(name, tokenizer_name="raw", fast=True)
+        else:
+            builder.add_integer_field(name, fast=True, indexed=True)
+    return builder.build()
+
+
+SCHEMA = schema()
+
+
+def open_index(path: Path | None) -> tantivy.Index:
+    """The index in ``path`` (created if missing), or a new one in memory."""
+    index = tantivy.Index(SCHEMA, path=str(path)) if path else tantivy.Index(SCHEMA)
+    # Text arrives segmented and space-joined; the simple tokenizer splits on spaces and
+    # punctuation (which then take no position, as in FTS5's unicode61).
+    index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                             .filter(tantivy.Filter.lowercase()).build())
+    return index
+
+
+def record_data(record) -> dict:
+    """What the index needs of a Record, segmented: stored in the change log as JSON."""
+    segmenter = get_segmenter(sync=False)
+    data = {name: " ".join(segmenter.index_words(record.text(name))) for name in FIELDS}
+    data["published"] = int(record.published_at.timestamp())
+    data["facets"] = {k: v for k, v in record.facets.items() if v is not None and v != ""}
+    return data
+
+
+def segment_batch(records) -> list[tuple[int, dict]]:
+    return [(r.id, record_data(r)) for r in records]
+
+
+def document(record_id: int, data: dict) -> tantivy.Document:
+    fields = {name: data[name] for name in FIELDS if data.get(name)}
+    return tantivy.Document(id=record_id, bucket=record_id % BUCKETS,
+                            published=data["published"], **fields, **data["facets"])
+
+
+class SearchBackend(BaseSearchBackend):
+    vendor = "tantivy"
+    rebuilds_online = True
+    # An exact count and bm25 over every match cost tantivy ~10 ns per match, so there is no
+    # gate; facets cost ~25 ns per match, so very common words are sampled.
+    GATE = 10**12
+    FACET_LIMIT = 50000
+    HEAP = 256_000_000
+
+    def __init__(self, alias, params):
+        super().__init__(alias, params)
+        path = params.get("PATH") or Path(settings.DATA_DIR) / "search" / alias
+        self.path = Path(path)
+        self.heap = int(params.get("HEAP", self.HEAP))
+
+    @property
+    def engine(self) -> tantivy.Index:
+        key = str(self.path)
+        if key not in _indexes:
+            self.path.mkdir(parents=True, exist_ok=True)
+            _indexes[key] = open_index(self.path)
+        return _indexes[key]
+
+    # -- writing: the change log -------------------------------------------------------------
+
+    def index(self, records) -> None:
+        self._log([(r.id, record_data(r)) for r in records])
+
+    insert = index
+
+    def remove(self, ids) -> None:
+        self._log([(record_id, None) for record_id in ids])
+
+    def _log(self, changes) -> None:
+        if not changes:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_change (backend, record_id, data) VALUES (%s, %s, %s)",
+                [(self.alias, pk, None if data is None else json.dumps(data, ensure_ascii=False))
+                 for pk, data in changes])
+        transaction.on_commit(self.sync, using=self.database, robust=True)
+
+    def pending(self) -> dict[int, dict | None]:
+        """Logged changes not yet applied: {record id: latest data, or None to remove}."""
+        rows = self._execute("SELECT record_id, data FROM search_change WHERE backend = %s "
+                             "ORDER BY id", [self.alias])
+        return {pk: json.loads(data) if isinstance(data, str) else data for pk, data in rows}
+
+    def sync(self, *, uncommitted: bool = False) -> int:
+        """Apply committed changes to the index; returns how many rows were applied.
+
+        Inside a transaction the rows may yet roll back, so nothing is applied there (tests
+        pass ``uncommitted=True`` to apply their own). A busy writer leaves the rows for
+        the next sync; searches stay right meanwhile (see the module docstring)."""
+        if self.connection.in_atomic_block and not uncommitted:
+            return 0
+        applied = after = 0
+        while rows := self._execute(
+                "SELECT id, record_id, data FROM search_change WHERE backend = %s AND id > %s "
+                "ORDER BY id LIMIT %s", [self.alias, after, SYNC_BATCH]):
+            after = rows[-1][0]
+            latest = {pk: json.loads(d) if isinstance(d, str) else d for _, pk, d in rows}
+            with self._writer(blocking=False) as writer:
+                if writer is None:
+                    return applied
+                writer.delete_documents_by_query(Q.term_set_query(SCHEMA, "id", list(latest)))
+                for pk, data in latest.items():
+                    if data is not None:
+                        writer.add_document(document(pk, data))
+                writer.commit()
+            self._delete_changes([row_id for row_id, _, _ in rows])
+            applied += len(rows)
+        return applied
+
+    def _delete_changes(self, row_ids) -> None:
+        for start in range(0, len(row_ids), 500):
+            chunk = row_ids[start:start + 500]
+            self._execute(f"DELETE FROM search_change WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                          chunk)
+
+    @contextmanager
+    def _writer(self, *, blocking: bool, threads: int = 1):
+        """The index's one writer, or None when another process holds it (non-blocking)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".gongkai-writer.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield None
+                return
+            writer = self.engine.writer(heap_size=self.heap, num_threads=threads)
+            try:
+                yield writer
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+
+    def rebuild(self, batches) -> int:
+        """Replace the index with ``batches`` in one commit. Segmentation runs in a process
+        per core. Change rows logged before the rebuild began are covered by it and deleted;
+        later ones are applied by the sync that follows."""
+        covered = [pk for (pk,) in self._execute(
+            "SELECT id FROM search_change WHERE backend = %s", [self.alias])]
+        get_segmenter()  # load the dictionary before forking: workers cannot read the database
+        count = 0
+        with segmenting_pool() as pool, self._writer(blocking=True, threads=0) as writer:
+            writer.delete_all_documents()
+            for segmented in pool(batches):
+                for pk, data in segmented:
+                    writer.add_document(document(pk, data))
+                count += len(segmented)
+            writer.commit()
+        self._delete_changes(covered)
+        self.sync()
+        return count
+
+    def clear(self) -> None:
+        self.rebuild([])
+
+    def ids(self, *, after=0, limit=10000) -> list[int]:
+        return []  # rebuild() replaces the whole index: nothing stale is left to sweep
+
+    def size(self) -> int:
+        return sum(f.stat().st_size for f in self.path.glob("*") if f.is_file())
+
+    # -- compiling ---------------------------------------------------------------------------
+
+    def compile(self, query, any_word=False):
+        return self.compile_clauses(
+            query, self._clause,
+            join_and=lambda parts: Q.boolean_query([(SHOULD if any_word else MUST, p)
+                                                    for p in parts]),
+            join_not=lambda expr, negs: Q.boolean_query([(MUST, expr)]
+                                                        + [(MUST_NOT, n) for n in negs]))
+
+    def _clause(self, clause, fields=None):
+        phrase = self.phrase(clause)
+        if not phrase:
+            return None
+        fields = fields or ([clause.field] if clause.field else list(FIELDS))
+        if clause.phrase and len(phrase.words) > 1:
+            distance = self.segmenter.phrase_distance(phrase.words)
+            return self._any_field(fields, phrase.words, distance)
+        parts = [q for w in phrase.words if (q := self._word(w, fields))]
+        return Q.boolean_query([(MUST, q) for q in parts]) if parts else None
+
+    def _word(self, word, fields):
+        query = self._any_field(fields, [word], 0)
+        parts = self.fallback_parts(word)
+        if parts and query:
+            fallback = self._any_field(fields, parts, self.segmenter.phrase_distance(parts))
+            query = Q.boolean_query([(SHOULD, query), (SHOULD, fallback)])
+        return query
+
+    @staticmethod
+    def _any_field(fields, words, slop):
+        """``words`` in this order, at most ``slop`` tokens apart, in any of ``fields``,
+        each field's match weighted by FIELDS."""
+        tokens = [t for w in words for t in _ALNUM.findall(w)]
+        if not tokens:
+            return None
+        per_field = []
+        for name in fields:
+            match = (Q.term_query(SCHEMA, name, tokens[0]) if len(tokens) == 1
+                     else Q.phrase_query(SCHEMA, name, tokens, slop))
+            per_field.append((SHOULD, Q.boost_query(match, FIELDS[name])))
+        return Q.boolean_query(per_field)
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def where(self, compiled, query, filters, now):
+        parts = [(MUST, compiled)]
+        for name, value in filters.items():
+            if name not in TEXT_FACETS:
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    return Q.empty_query(), None
+            parts.append((MUST, Q.term_query(SCHEMA, name, value)))
+        # Published by now: scheduled records are few, so excluding them costs little.
+        parts.append((MUST_NOT, Q.range_query(SCHEMA, "published", tantivy.FieldType.Integer,
+                                              int(now.timestamp()), None, include_lower=False)))
+        titled = [t for c in query.positive if c.field in (None, "title")
+                  and (t := self._clause(c, fields=["title"]))]
+        title_first = (Q.const_score_query(Q.boolean_query([(SHOULD, t) for t in titled]),
+                                           TITLE_FIRST) if titled else None)
+        return Q.boolean_query(parts), title_first
+
+    def _search(self, where, sort, offset, limit, facets) -> Found:
+        query, title_first = where
+        pending = self.pending()
+        self.engine.reload()  # after reading the log: see the module docstring
+        main = self.engine.searcher()
+        if pending:
+            query_main = Q.boolean_query(
+                [(MUST, query), (MUST_NOT, Q.term_set_query(SCHEMA, "id", list(pending)))])
+        else:
+            query_main = query
+        searchers = [(main, query_main)]
+        if any(data is not None for data in pending.values()):
+            searchers.append((overlay(pending).searcher(), query))
+        found = Found()
+        hits = []
+        for searcher, q in searchers:
+            ranked = q if sort == DATE or not title_first else Q.boolean_query(
+                [(MUST, q), (SHOULD, title_first)])
+            result = self._top(searcher, ranked, sort, offset + limit)
+            found.total += result.count
+            hits += self._hits(searcher, result)
+        hits.sort(key=lambda h: -h[1])
+        found.hits = [(pk, score - TITLE_FIRST if score >= TITLE_FIRST else score)
+                      for pk, score in hits[offset:offset + limit]] if sort != DATE else \
+            [(pk, 0.0) for pk, _ in hits[offset:offset + limit]]
+        if facets and found.total:
+            found.facets, found.facets_exact = self._facets(searchers, found.total)
+        return found
+
+    @staticmethod
+    def _top(searcher, query, sort, count):
+        if sort == DATE:
+            return searcher.search(query, max(count, 1), count=True, order_by_field="published")
+        return searcher.search(query, max(count, 1), count=True)
+
+    @staticmethod
+    def _hits(searcher, result):
+        addresses = [address for _, address in result.hits]
+        ids = searcher.fast_field_values("id", addresses) if addresses else []
+        return [(pk, float(key)) for pk, (key, _) in zip(ids, result.hits, strict=True)]
+
+    def _facets(self, searchers, total):
+        buckets = BUCKETS
+        if total > self.facet_limit:
+            buckets = max(1, BUCKETS * self.facet_limit // total)
+        sample = Q.term_set_query(SCHEMA, "bucket", list(range(buckets)))
+        aggregation = {name: {"terms": {"field": name, "size": 1000}} for name in FACETS}
+        counts: dict[str, dict] = {name: {} for name in FACETS}
+        for searcher, query in searchers:
+            if buckets < BUCKETS:
+                query = Q.boolean_query([(MUST, query), (MUST, sample)])
+            for name, result in searcher.aggregate(query, aggregation).items():
+                for bucket in result["buckets"]:
+                    counts[name][bucket["key"]] = (counts[name].get(bucket["key"], 0)
+                                                   + bucket["doc_count"])
+        scale = BUCKETS / buckets
+        return {name: sorted(((value, round(n * scale)) for value, n in tally.items()),
+                             key=lambda vn: (-vn[1], str(vn[0])))
+                for name, tally in counts.items()}, buckets == BUCKETS
+
+
+def overlay(pending) -> tantivy.Index:
+    """An in-memory index of the pending records (a handful, between a change and its
+    sync): searched beside the main index, which leaves them out."""
+    index = open_index(None)
+    writer = index.writer(heap_size=15_000_000, num_threads=1)
+    for pk, data in pending.items():
+        if data is not None:
+            writer.add_document(document(pk, data))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    return index
+
+
+@contextmanager
+def segmenting_pool():
+    """``pool(batches)``: the batches segmented in worker processes, in order, at most two
+    batches ahead of the caller (bounded memory). Batches are read in this process, so the
+    database is only ever used from here."""
+    workers = max(1, min(os.cpu_count() or 1, 4))
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as executor:
+        def run(batches):
+            queue = []
+            for batch in batches:
+                queue.append(executor.submit(segment_batch, batch))
+                if len(queue) > workers + 1:
+                    yield queue.pop(0).result()
+            for future in queue:
+                yield future.result()
+        yield run
