@@ -31,7 +31,15 @@ SETTINGS = [
     Setting("GONGKAI_INDEX_NO_PATTERN", "{agency_code}/{year}-{serial:05d}",
             "Pattern of new 索引号; fields: agency_code, year, serial (per agency and year)."),
     Setting("GONGKAI_DATA_DIR", "var/", "Where the SQLite database and collected static files live."),
+    Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
+            "Search engine: sqlite (FTS5), postgres (tsvector) or tantivy (an index under GONGKAI_DATA_DIR/search/)."),
 ]
+
+SEARCH_BACKENDS = {
+    "sqlite": "gongkai.search.backends.sqlite",
+    "postgres": "gongkai.search.backends.postgres",
+    "tantivy": "gongkai.search.backends.tantivy",
+}
 
 
 def _get(name: str, default: str) -> str:
@@ -70,6 +78,16 @@ def envsecret(name: str, *, debug: bool) -> str:
     if debug:
         return "insecure-development-key-set-GONGKAI_SECRET_KEY-in-production"
     raise ImproperlyConfigured(f"{name} is not set; it is required when GONGKAI_DEBUG is not True")
+
+
+def envchoice(name: str, choices: dict) -> str | None:
+    """The value ``choices`` maps the variable's value to; None when it is unset."""
+    value = _get(name, "").strip().lower()
+    if not value:
+        return None
+    if value not in choices:
+        raise ImproperlyConfigured(f"Unexpected value {name}={value!r}; use one of {', '.join(choices)}")
+    return choices[value]
 
 
 def envdatabase(name: str, default: str) -> dict:

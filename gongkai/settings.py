@@ -7,7 +7,15 @@ step). A bad value stops start-up with ImproperlyConfigured naming the variable.
 
 from pathlib import Path
 
-from gongkai.config import envbool, envdatabase, envlist, envsecret, envstr
+from gongkai.config import (
+    SEARCH_BACKENDS,
+    envbool,
+    envchoice,
+    envdatabase,
+    envlist,
+    envsecret,
+    envstr,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -77,6 +85,8 @@ GONGKAI_SEARCH = {
         "EXPAND": "gongkai.questions.search.expand",
     },
 }
+if search_backend := envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS):
+    GONGKAI_SEARCH["default"]["BACKEND"] = search_backend
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -34,6 +34,13 @@ def forget_sync() -> None:
     _synced_at = float("-inf")
 
 
+def stop_syncing() -> None:
+    """Never read the table again in this process: for forked workers, which must not use
+    the parent's database connection (see ``gongkai.search.parallel``)."""
+    global _synced_at
+    _synced_at = float("inf")
+
+
 def learn(words) -> None:
     """Add ``words`` to the dictionary of this process and, for the others, to the table."""
     new = get_segmenter(sync=False).add_words(words)

@@ -5,7 +5,15 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from gongkai.config import SETTINGS, envbool, envdatabase, envlist, envsecret
+from gongkai.config import (
+    SEARCH_BACKENDS,
+    SETTINGS,
+    envbool,
+    envchoice,
+    envdatabase,
+    envlist,
+    envsecret,
+)
 from gongkai.test import REPO_DIR
 
 
@@ -39,6 +47,16 @@ def test_it_rejects_an_empty_host_list(monkeypatch):
     monkeypatch.setenv("GONGKAI_ALLOWED_HOSTS", " , ")
     with pytest.raises(ImproperlyConfigured, match="GONGKAI_ALLOWED_HOSTS"):
         envlist("GONGKAI_ALLOWED_HOSTS", "x")
+
+
+def test_it_chooses_a_search_backend_by_name(monkeypatch):
+    monkeypatch.delenv("GONGKAI_SEARCH_BACKEND", raising=False)
+    assert envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS) is None
+    monkeypatch.setenv("GONGKAI_SEARCH_BACKEND", "Tantivy")
+    assert envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS) == "gongkai.search.backends.tantivy"
+    monkeypatch.setenv("GONGKAI_SEARCH_BACKEND", "elasticsearch")
+    with pytest.raises(ImproperlyConfigured, match="GONGKAI_SEARCH_BACKEND='elasticsearch'"):
+        envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS)
 
 
 def test_start_up_stops_with_a_message_that_names_the_variable():

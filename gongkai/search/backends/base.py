@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 
 from ..dictionary import get_segmenter
 from ..index import FACETS, FIELDS
+from ..parallel import preparing
 from ..query import Clause, Query
 from ..segment import Segmenter, base_words
 
@@ -87,6 +88,15 @@ class BaseSearchBackend:
 
     def insert(self, records) -> None:
         """Add ``records``, known not to be in the index (a rebuild)."""
+        self.write(self.prepare(records))
+
+    def prepare(self, records) -> list:
+        """What ``write`` stores for ``records``, computed without the database (segmentation
+        above all), so that ``rebuild`` can compute it in worker processes."""
+        raise NotImplementedError
+
+    def write(self, prepared) -> None:
+        """Store rows made by ``prepare``."""
         raise NotImplementedError
 
     def remove(self, ids) -> None:
@@ -103,9 +113,10 @@ class BaseSearchBackend:
         """Replace the whole index with ``batches`` (an iterable of Record lists)."""
         self.clear()
         count = 0
-        for records in batches:
-            self.insert(records)
-            count += len(records)
+        with preparing(self) as prepared_batches:
+            for prepared in prepared_batches(batches):
+                self.write(prepared)
+                count += len(prepared)
         self.optimize()
         return count
 

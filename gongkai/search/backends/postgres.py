@@ -24,6 +24,7 @@ from .base import DATE, BaseSearchBackend, Found
 # positions (which PostgreSQL clamps at 16383) never push the others off the end.
 LABELS = {"title": "A", "doc_no": "B", "index_no": "C", "body": "D"}
 RANK_WEIGHTS = "{0.1, 0.5, 0.5, 1.0}"  # D, C, B, A
+GIN_INDEXES = {"search_entry_tsv": "tsv", "search_entry_title_tsv": "title_tsv"}  # migration 0002
 
 
 def lexeme(word: str) -> str:
@@ -60,9 +61,11 @@ class SearchBackend(BaseSearchBackend):
     def index(self, records) -> None:
         self.insert(records)  # an upsert
 
-    def insert(self, records) -> None:
+    def prepare(self, records) -> list[tuple]:
         segmenter = self.segmenter
-        rows = [self.row(r, segmenter) for r in records]
+        return [self.row(r, segmenter) for r in records]
+
+    def write(self, rows) -> None:
         if not rows:
             return
         columns = ", ".join(FACETS)
@@ -76,6 +79,19 @@ class SearchBackend(BaseSearchBackend):
                 f"INSERT INTO search_entry (record_id, published_at, {columns}, tsv, title_tsv) "
                 f"VALUES (%s, %s, {', '.join(['%s'] * len(FACETS))}, {tsv}, %s::tsvector) "
                 f"ON CONFLICT (record_id) DO UPDATE SET {updates}", rows)
+
+    def rebuild(self, batches) -> int:
+        """In one transaction, with the GIN indexes dropped first and built once at the end:
+        several times faster than keeping them up to date row by row. Searches wait for the
+        commit (the table is locked throughout), as they would for the TRUNCATE."""
+        with transaction.atomic(using=self.database):
+            for name in GIN_INDEXES:
+                self._execute(f"DROP INDEX IF EXISTS {name}")
+            count = super().rebuild(batches)
+            self._execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for name, column in GIN_INDEXES.items():
+                self._execute(f"CREATE INDEX {name} ON search_entry USING gin ({column})")
+        return count
 
     def remove(self, ids) -> None:
         ids = list(ids)

@@ -65,18 +65,23 @@ class SearchBackend(BaseSearchBackend):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def insert(self, records) -> None:
-        if not records:
-            return
-        fts, entries, tokens = [], [], []
+    def prepare(self, records) -> list[tuple]:
+        """(fts row, entry row, tokens row) per record."""
         segmenter = self.segmenter
+        prepared = []
         for r in records:
             rowid = fts_rowid(r.id, r.published_at)
             columns = [" ".join(segmenter.index_words(r.text(name))) for name in FIELDS]
             columns.append(" ".join(tag(n, v) for n, v in r.facets.items() if v is not None))
-            fts.append((rowid, *columns))
-            entries.append((rowid, r.id, *(r.facets.get(name) for name in FACETS)))
-            tokens.append((rowid, zlib.compress(SEPARATOR.join(columns).encode(), 1)))
+            prepared.append(((rowid, *columns),
+                             (rowid, r.id, *(r.facets.get(name) for name in FACETS)),
+                             (rowid, zlib.compress(SEPARATOR.join(columns).encode(), 1))))
+        return prepared
+
+    def write(self, prepared) -> None:
+        if not prepared:
+            return
+        fts, entries, tokens = zip(*prepared, strict=True)
         marks = ", ".join(["%s"] * len(COLUMNS))
         with self.connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO search_fts(rowid, {', '.join(COLUMNS)}) "

@@ -24,23 +24,17 @@ the database's transaction. This module keeps it from ever drifting:
 
 import fcntl
 import json
-import logging
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
 from pathlib import Path
 
 import tantivy
 from django.conf import settings
 from django.db import transaction
 
-from ..dictionary import get_segmenter
 from ..index import FACETS, FIELDS
+from ..parallel import preparing
 from .base import DATE, BaseSearchBackend, Found
-
-logger = logging.getLogger(__name__)
 
 Q = tantivy.Query
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -85,17 +79,12 @@ def open_index(path: Path | None) -> tantivy.Index:
     return index
 
 
-def record_data(record) -> dict:
+def record_data(record, segmenter) -> dict:
     """What the index needs of a Record, segmented: stored in the change log as JSON."""
-    segmenter = get_segmenter(sync=False)
     data = {name: " ".join(segmenter.index_words(record.text(name))) for name in FIELDS}
     data["published"] = int(record.published_at.timestamp())
     data["facets"] = {k: v for k, v in record.facets.items() if v is not None and v != ""}
     return data
-
-
-def segment_batch(records) -> list[tuple[int, dict]]:
-    return [(r.id, record_data(r)) for r in records]
 
 
 def document(record_id: int, data: dict) -> tantivy.Document:
@@ -129,10 +118,15 @@ class SearchBackend(BaseSearchBackend):
 
     # -- writing: the change log -------------------------------------------------------------
 
-    def index(self, records) -> None:
-        self._log([(r.id, record_data(r)) for r in records])
+    def prepare(self, records) -> list[tuple[int, dict]]:
+        segmenter = self.segmenter
+        return [(r.id, record_data(r, segmenter)) for r in records]
 
-    insert = index
+    def write(self, prepared) -> None:
+        self._log(prepared)
+
+    def index(self, records) -> None:
+        self.insert(records)
 
     def remove(self, ids) -> None:
         self._log([(record_id, None) for record_id in ids])
@@ -210,14 +204,13 @@ class SearchBackend(BaseSearchBackend):
         later ones are applied by the sync that follows."""
         covered = [pk for (pk,) in self._execute(
             "SELECT id FROM search_change WHERE backend = %s", [self.alias])]
-        get_segmenter()  # load the dictionary before forking: workers cannot read the database
         count = 0
-        with segmenting_pool() as pool, self._writer(blocking=True, threads=0) as writer:
+        with preparing(self) as prepared_batches, self._writer(blocking=True, threads=0) as writer:
             writer.delete_all_documents()
-            for segmented in pool(batches):
-                for pk, data in segmented:
+            for prepared in prepared_batches(batches):
+                for pk, data in prepared:
                     writer.add_document(document(pk, data))
-                count += len(segmented)
+                count += len(prepared)
             writer.commit()
         self._delete_changes(covered)
         self.sync()
@@ -298,6 +291,8 @@ class SearchBackend(BaseSearchBackend):
     def _search(self, where, sort, offset, limit, facets) -> Found:
         query, title_first = where
         pending = self.pending()
+        if pending and not self.connection.in_atomic_block and self.sync():
+            pending = self.pending()  # left over by a sync that found the writer busy
         self.engine.reload()  # after reading the log: see the module docstring
         main = self.engine.searcher()
         if pending:
@@ -368,21 +363,3 @@ def overlay(pending) -> tantivy.Index:
     writer.wait_merging_threads()
     index.reload()
     return index
-
-
-@contextmanager
-def segmenting_pool():
-    """``pool(batches)``: the batches segmented in worker processes, in order, at most two
-    batches ahead of the caller (bounded memory). Batches are read in this process, so the
-    database is only ever used from here."""
-    workers = max(1, min(os.cpu_count() or 1, 4))
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as executor:
-        def run(batches):
-            queue = []
-            for batch in batches:
-                queue.append(executor.submit(segment_batch, batch))
-                if len(queue) > workers + 1:
-                    yield queue.pop(0).result()
-            for future in queue:
-                yield future.result()
-        yield run
