@@ -9,7 +9,7 @@ backends agree on what a result looks like.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -115,7 +115,10 @@ class BaseSearchBackend:
         count = 0
         with preparing(self) as prepared_batches:
             for prepared in prepared_batches(batches):
-                self.write(prepared)
+                # A transaction per batch at least (a savepoint inside reindex --clear's):
+                # in autocommit every row would be one, and FTS5 one segment per row.
+                with transaction.atomic(using=self.database):
+                    self.write(prepared)
                 count += len(prepared)
         self.optimize()
         return count
