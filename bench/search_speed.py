@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 VAR = REPO / "bench" / "var"
 SEED_PAGE = REPO.parent / "shared" / "seed" / "seed-page.txt"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/gongkai_bench")
-ENGINES = ("fts5", "tantivy", "postgres", "tantivy-raw", "whoosh", "like")
+ENGINES = ("fts5", "tantivy", "postgres", "tantivy-pg", "tantivy-raw", "whoosh", "like")
 BATCH = 5000
 BODY_WORDS = 230
 
@@ -187,7 +187,11 @@ def setup_django(n, with_pg):
         "fts5": {"BACKEND": "gongkai.search.backends.sqlite", "DATABASE": "default"},
         "tantivy": {"BACKEND": "gongkai.search.backends.tantivy", "DATABASE": "default",
                     "PATH": VAR / f"gk-tantivy-{n}"},
-        **({"postgres": {"BACKEND": "gongkai.search.backends.postgres", "DATABASE": "pg"}}
+        **({"postgres": {"BACKEND": "gongkai.search.backends.postgres", "DATABASE": "pg"},
+            # The tantivy index built above, its change log in PostgreSQL: a PostgreSQL site
+            # that searches with tantivy.
+            "tantivy-pg": {"BACKEND": "gongkai.search.backends.tantivy", "DATABASE": "pg",
+                           "PATH": VAR / f"gk-tantivy-{n}"}}
            if with_pg else {}),
     }
     import django
@@ -478,6 +482,7 @@ def like_runner(n):
 
 
 QUERY_RUNNERS = {"fts5": ours("fts5"), "tantivy": ours("tantivy"), "postgres": ours("postgres"),
+                 "tantivy-pg": ours("tantivy-pg"),
                  "tantivy-raw": tantivy_runner,
                  "whoosh": whoosh_runner, "like": like_runner}
 
@@ -535,7 +540,8 @@ def main():
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]
     VAR.mkdir(parents=True, exist_ok=True)
-    setup_django(args.docs, with_pg="postgres" in engines or args.measure == "postgres")
+    with_pg = any(e in ("postgres", "tantivy-pg") for e in [*engines, args.measure])
+    setup_django(args.docs, with_pg=with_pg)
     queries_path = VAR / f"queries-{args.docs}-{args.seed}.json"
 
     if args.measure:
@@ -549,6 +555,9 @@ def main():
     builds = json.loads(builds_path.read_text()) if args.skip_build and builds_path.exists() else {}
     for engine in engines:
         if engine in builds:
+            continue
+        if engine == "tantivy-pg":  # the same index as tantivy (build that first)
+            builds[engine] = builds["tantivy"]
             continue
         print(f"building {engine} …", file=sys.stderr, flush=True)
         if engine in ("fts5", "tantivy", "postgres"):
