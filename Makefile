@@ -29,7 +29,7 @@ run: $(STAMP)
 test: $(STAMP)
 	GONGKAI_SECRET_KEY=$${GONGKAI_SECRET_KEY:-test-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Extra baselines (tantivy, Whoosh) for the benchmarks in bench/.
+# The Whoosh baseline for the benchmarks in bench/ (tantivy is a dependency of the platform).
 bench-install: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 

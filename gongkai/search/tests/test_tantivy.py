@@ -15,12 +15,14 @@ from gongkai.catalog.models import Agency
 from gongkai.documents import workflow
 from gongkai.documents.models import Document, Status
 from gongkai.search.backends import get_search_backend
+from gongkai.search.backends import tantivy as tantivy_backend
 from gongkai.search.backends.tantivy import SCHEMA, Q
 from gongkai.search.results import search
 from gongkai.test import aware
 
 
-@override_settings(GONGKAI_SEARCH={"default": {"BACKEND": "gongkai.search.backends.tantivy"}})
+@override_settings(GONGKAI_SEARCH={"default": {"BACKEND": "gongkai.search.backends.tantivy",
+                                              "SYNC_INTERVAL": 0}})
 class TantivyIndexTestCase(TransactionTestCase):
     def setUp(self):
         directory = tempfile.mkdtemp()
@@ -95,3 +97,20 @@ class TantivyIndexTestCase(TransactionTestCase):
         call_command("reindex", verbosity=0)
         assert self.titles("民生微实事") == ["翠竹街道民生微实事预算"]
         assert self.backend.pending() == {}
+
+    def test_a_burst_of_commits_is_applied_once_a_second_and_searched_meanwhile(self):
+        other = Document.objects.create(title="翠竹街道民生微实事资金安排", agency=self.agency)
+        tantivy_backend._synced_at.clear()  # nothing applied for a while
+        burst = {"default": {"BACKEND": "gongkai.search.backends.tantivy", "SYNC_INTERVAL": 60}}
+        with self.settings(GONGKAI_SEARCH=burst):
+            self.backend = get_search_backend()
+            workflow.publish(self.doc, at=aware(2022, 3, 1))  # applied: the first in a while
+            workflow.publish(other, at=aware(2022, 3, 2))  # left for later
+            assert list(self.backend.pending()) == [other.pk]
+            with transaction.atomic():  # a search inside a transaction only reads the rows
+                assert sorted(self.titles("民生微实事")) == ["翠竹街道民生微实事资金安排",
+                                                         "翠竹街道民生微实事项目公示"]
+            assert self.in_main_index(other.pk) == 0
+            self.titles("民生微实事")  # outside one, it applies them
+            assert self.in_main_index(other.pk) == 1
+            assert self.backend.pending() == {}
