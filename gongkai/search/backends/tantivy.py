@@ -9,7 +9,8 @@ the database's transaction. This module keeps it from ever drifting:
 - **A change log in the database.** ``index()`` and ``remove()`` only write ``search_change``
   rows (the segmented record, or null for "remove"), in the caller's transaction: a change
   and its log row commit or roll back together.
-- **Applied after commit, idempotently.** ``sync()`` (run by ``transaction.on_commit``) reads
+- **Applied after commit, idempotently.** ``sync()`` (run by ``transaction.on_commit``, at most
+  once per SYNC_INTERVAL per process, and by a search that finds rows left over) reads
   committed rows, replaces those records in the index (delete by id, add the latest
   version), commits the index and only then deletes the rows it applied. A crash in between
   leaves the rows, and applying them again gives the same index.
