@@ -12,10 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.utils.module_loading import import_string
 
-BY_VENDOR = {
-    "sqlite": "gongkai.search.backends.sqlite",
-    "postgresql": "gongkai.search.backends.postgres",
-}
+from gongkai.config import SEARCH_BACKENDS
+
+BY_VENDOR = {"sqlite": SEARCH_BACKENDS["sqlite"], "postgresql": SEARCH_BACKENDS["postgres"]}
 
 
 def backend_settings() -> dict:

@@ -39,6 +39,11 @@ class Phrase:
     offsets: list[int]
 
 
+def segmented_fields(record, segmenter) -> dict[str, str]:
+    """Each text field of ``record`` as space-joined index words (what every index stores)."""
+    return {name: " ".join(segmenter.index_words(record.text(name))) for name in FIELDS}
+
+
 class BaseSearchBackend:
     # Above GATE matches, ranking looks only at the WINDOW newest matches
     # (search-measurements.md: the cost of ranking is linear in the number of matches).

@@ -23,7 +23,7 @@ import re
 import zlib
 
 from ..index import FACETS, FIELDS
-from .base import DATE, BaseSearchBackend, Found
+from .base import DATE, BaseSearchBackend, Found, segmented_fields
 
 EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 ID_BITS = 36  # record ids below 2**36; minutes since 1900 fit the other 27 bits until 2155
@@ -71,7 +71,7 @@ class SearchBackend(BaseSearchBackend):
         prepared = []
         for r in records:
             rowid = fts_rowid(r.id, r.published_at)
-            columns = [" ".join(segmenter.index_words(r.text(name))) for name in FIELDS]
+            columns = list(segmented_fields(r, segmenter).values())
             columns.append(" ".join(tag(n, v) for n, v in r.facets.items() if v is not None))
             prepared.append(((rowid, *columns),
                              (rowid, r.id, *(r.facets.get(name) for name in FACETS)),

@@ -36,7 +36,7 @@ from django.db import transaction
 
 from ..index import FACETS, FIELDS
 from ..parallel import preparing
-from .base import DATE, BaseSearchBackend, Found
+from .base import DATE, BaseSearchBackend, Found, segmented_fields
 
 Q = tantivy.Query
 MUST, SHOULD, MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -84,10 +84,15 @@ def open_index(path: Path | None) -> tantivy.Index:
 
 def record_data(record, segmenter) -> dict:
     """What the index needs of a Record, segmented: stored in the change log as JSON."""
-    data = {name: " ".join(segmenter.index_words(record.text(name))) for name in FIELDS}
+    data = segmented_fields(record, segmenter)
     data["published"] = int(record.published_at.timestamp())
     data["facets"] = {k: v for k, v in record.facets.items() if v is not None and v != ""}
     return data
+
+
+def _loads(data):
+    """A change-log row's data: JSON text (SQLite), or already decoded by the driver."""
+    return json.loads(data) if isinstance(data, str) else data
 
 
 def document(record_id: int, data: dict) -> tantivy.Document:
@@ -157,7 +162,7 @@ class SearchBackend(BaseSearchBackend):
         """Logged changes not yet applied: {record id: latest data, or None to remove}."""
         rows = self._execute("SELECT record_id, data FROM search_change WHERE backend = %s "
                              "ORDER BY id", [self.alias])
-        return {pk: json.loads(data) if isinstance(data, str) else data for pk, data in rows}
+        return {pk: _loads(data) for pk, data in rows}
 
     def sync(self, *, uncommitted: bool = False) -> int:
         """Apply committed changes to the index; returns how many rows were applied.
@@ -173,7 +178,7 @@ class SearchBackend(BaseSearchBackend):
                 "SELECT id, record_id, data FROM search_change WHERE backend = %s AND id > %s "
                 "ORDER BY id LIMIT %s", [self.alias, after, SYNC_BATCH]):
             after = rows[-1][0]
-            latest = {pk: json.loads(d) if isinstance(d, str) else d for _, pk, d in rows}
+            latest = {pk: _loads(data) for _, pk, data in rows}
             with self._writer(blocking=False) as writer:
                 if writer is None:
                     return applied
@@ -324,10 +329,11 @@ class SearchBackend(BaseSearchBackend):
             result = self._top(searcher, ranked, sort, offset + limit)
             found.total += result.count
             hits += self._hits(searcher, result)
+        # Best score first, or newest first: with DATE the "score" is the publication time.
+        # Scores are reported without the TITLE_FIRST bonus (bm25 itself stays far below it).
         hits.sort(key=lambda h: -h[1])
-        found.hits = [(pk, score - TITLE_FIRST if score >= TITLE_FIRST else score)
-                      for pk, score in hits[offset:offset + limit]] if sort != DATE else \
-            [(pk, 0.0) for pk, _ in hits[offset:offset + limit]]
+        found.hits = [(pk, 0.0 if sort == DATE else score % TITLE_FIRST)
+                      for pk, score in hits[offset:offset + limit]]
         if facets and found.total:
             found.facets, found.facets_exact = self._facets(searchers, found.total)
         return found
