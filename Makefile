@@ -25,8 +25,10 @@ run: $(STAMP)
 	GONGKAI_DEBUG=$${GONGKAI_DEBUG:-True} $(BIN)/gongkai load_demo
 	GONGKAI_DEBUG=$${GONGKAI_DEBUG:-True} $(BIN)/gongkai runserver $(HOST):$(PORT)
 
-# The whole suite: unit, contract and browser tests (browser tests skip without chromium).
+# The whole suite: the layer contract (docs/architecture.md), then unit, contract and browser
+# tests (browser tests skip without chromium).
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	GONGKAI_SECRET_KEY=$${GONGKAI_SECRET_KEY:-test-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The Whoosh baseline for the benchmarks in bench/ (tantivy is a dependency of the platform).

@@ -29,13 +29,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gongkai.checks.suggest import (  # noqa: E402
+from gongkai.importers.extract import extract  # noqa: E402
+from gongkai.search.segment import agency_name_words, normalize  # noqa: E402
+from gongkai.suggestions.suggester import (  # noqa: E402
     Example,
     Suggester,
     summarize,
 )
-from gongkai.importers.extract import extract  # noqa: E402
-from gongkai.search.segment import agency_name_words, normalize  # noqa: E402
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared"
 K = 5
@@ -184,7 +184,7 @@ def report(run_: dict, command: str) -> str:
         f"主题词 vocabulary and the dictionary words, the topic centroids). "
         f"Run time {run_['seconds']:.1f} s for all 40 folds.")
     out("")
-    out("What is suggested (`gongkai/checks/suggest.py`): 主题词 by TF-IDF over the search "
+    out("What is suggested (`gongkai/suggestions/suggester.py`): 主题词 by TF-IDF over the search "
         "segmenter's words (precise mode, domain dictionary), IDF blended from the catalogue "
         "and jieba's idf.txt, boosted by how often the catalogue's editors chose a word that "
         "occurs in a text (keyphraseness); 主题分类 by nearest TF-IDF centroid; 内容概述 by "

@@ -7,28 +7,52 @@ step). A bad value stops start-up with ImproperlyConfigured naming the variable.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from gongkai.config import (
+    HSTS_SECONDS,
     SEARCH_BACKENDS,
     envbool,
     envchoice,
     envdatabase,
+    envint,
     envlist,
+    envorigins,
     envsecret,
     envstr,
+    envurl,
+    https_settings,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 DEBUG = envbool("GONGKAI_DEBUG", "False")
-SECRET_KEY = envsecret("GONGKAI_SECRET_KEY", debug=DEBUG)
 ALLOWED_HOSTS = envlist("GONGKAI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 SITE_NAME = envstr("GONGKAI_SITE_NAME", "政府信息公开平台")
-SITE_URL = envstr("GONGKAI_SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = envurl("GONGKAI_SITE_URL", "http://127.0.0.1:8000")
 INDEX_NO_PATTERN = envstr("GONGKAI_INDEX_NO_PATTERN", "{agency_code}/{year}-{serial:05d}")
 DATA_DIR = Path(envstr("GONGKAI_DATA_DIR", str(PROJECT_DIR / "var")))
 
 DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gongkai.sqlite3'}")}
+# The embedded database runs without set-up, so its secret key is made on first use and kept
+# beside it; a PostgreSQL deployment has an operator, who must set one.
+EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+SECRET_KEY = envsecret("GONGKAI_SECRET_KEY", debug=DEBUG,
+                       key_file=DATA_DIR / "secret_key" if EMBEDDED else None)
+
+# Behind HTTPS (GONGKAI_SITE_URL is https://): Secure cookies, the redirect to HTTPS, HSTS,
+# and the site's origin trusted for CSRF. The README's recipe puts nginx in front, talking
+# plain HTTP to gunicorn, so by default an https:// site trusts the proxy's X-Forwarded-Proto.
+_https = SITE_URL.startswith("https://")
+globals().update(https_settings(
+    SITE_URL,
+    behind_proxy=envbool("GONGKAI_BEHIND_PROXY", str(_https)),
+    hsts_seconds=envint("GONGKAI_HSTS_SECONDS", str(HSTS_SECONDS)),
+    hsts_include_subdomains=envbool("GONGKAI_HSTS_INCLUDE_SUBDOMAINS", "False"),
+    hsts_preload=envbool("GONGKAI_HSTS_PRELOAD", "False"),
+    trusted_origins=envorigins("GONGKAI_CSRF_TRUSTED_ORIGINS"),
+))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,18 +61,20 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
+    "csp",
     "gongkai.catalog",
     "gongkai.documents",
     "gongkai.importers",
     "gongkai.checks",
     "gongkai.search",
     "gongkai.questions",
+    "gongkai.staff",
     "gongkai.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +129,24 @@ STATIC_ROOT = DATA_DIR / "static"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content Security Policy (django-csp): only the site's own scripts, styles and forms.
+# Two exceptions, for document bodies: they keep inline style attributes (alignment, indents
+# and table widths of the originals, filtered by the sanitiser; attributes cannot run script),
+# and their images often stay on the originating government site, so any https: image loads.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

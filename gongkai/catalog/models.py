@@ -5,8 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from gongkai.lib.identifiers import is_valid_agency_code
-
-TOPIC_SEPARATOR = "\\"
+from gongkai.lib.topics import format_topic_path, split_topic_path
 
 
 def validate_agency_code(value: str) -> None:
@@ -89,14 +88,13 @@ class Topic(models.Model):
 
     @property
     def path(self) -> str:
-        return f"{self.parent.name}{TOPIC_SEPARATOR}{self.name}" if self.parent_id else self.name
+        return format_topic_path([self.parent.name, self.name] if self.parent_id else [self.name])
 
     @classmethod
     def from_path(cls, path: str) -> "Topic | None":
         """The topic for ``一级\\二级`` (also / or ＼ separated), created when missing."""
-        parts = [p.strip() for p in path.replace("／", "\\").replace("/", "\\").replace("＼", "\\").split("\\")]
         parent = None
-        for name in filter(None, parts):
+        for name in split_topic_path(path):
             parent, _ = cls.objects.get_or_create(parent=parent, name=name)
         return parent
 

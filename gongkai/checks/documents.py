@@ -1,18 +1,18 @@
 """数据核验 of catalogue documents and imported records: the text a reader sees, checked."""
 
-from gongkai.search.highlight import html_to_text
+from gongkai.lib.html import reader_text
 
 from .figures import INCONSISTENT, Finding, check_text
 
 
 def record_text(record: dict) -> str:
     """Title, abstract and body of an extracted record, one paragraph per line."""
-    body = record.get("body_text") or html_to_text(record.get("body_html") or "")
-    return "\n".join(filter(None, [record.get("title"), record.get("abstract"), body]))
+    return reader_text(record.get("title") or "", record.get("abstract") or "",
+                       record.get("body_html") or "", record.get("body_text") or "")
 
 
 def document_text(document) -> str:
-    return "\n".join(filter(None, [document.title, document.abstract, html_to_text(document.body)]))
+    return reader_text(document.title, document.abstract, document.body)
 
 
 def inconsistencies(text: str) -> list[Finding]:

@@ -4,7 +4,6 @@
 page, feed, sitemap, search index and export goes through it.
 """
 
-import nh3
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
@@ -12,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.catalog.models import Agency, Audience, Genre, Topic
-from gongkai.lib.identifiers import normalize_doc_no
+from gongkai.lib.html import sanitize_html
+from gongkai.lib.identifiers import format_index_no, normalize_doc_no
 
 
 class Disclosure(models.TextChoices):
@@ -32,27 +32,6 @@ class Validity(models.TextChoices):
     NOT_YET = "not_yet", "尚未生效"
     AMENDED = "amended", "已修改"
     REPEALED = "repealed", "已废止"
-
-
-# Tags and attributes a document body may keep; everything else (scripts, styles, event
-# handlers, iframes) is stripped by nh3 (the Ammonia sanitiser).
-BODY_TAGS = {
-    "p", "br", "div", "span", "strong", "b", "em", "i", "u", "sub", "sup", "h1", "h2", "h3",
-    "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
-    "caption", "col", "colgroup", "a", "img", "blockquote", "pre", "hr", "center", "font",
-}
-BODY_ATTRIBUTES = {
-    "*": {"align", "style"},
-    "a": {"href", "title"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "width", "valign"},
-    "th": {"colspan", "rowspan", "width", "valign"},
-}
-
-
-def sanitize_body(html: str) -> str:
-    return nh3.clean(html or "", tags=BODY_TAGS, attributes=BODY_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -97,8 +76,8 @@ def next_index_no(agency: Agency, year: int) -> str:
             counter = IndexSerial.objects.filter(agency=agency, year=year)
             counter.update(last=F("last") + 1)
             serial = counter.values_list("last", flat=True).get()
-            index_no = settings.INDEX_NO_PATTERN.format(
-                agency_code=agency.code, year=year, serial=serial)
+            index_no = format_index_no(settings.INDEX_NO_PATTERN,
+                                       agency_code=agency.code, year=year, serial=serial)
             if not Document.objects.filter(index_no=index_no).exists():
                 return index_no
 
@@ -167,7 +146,7 @@ class Document(models.Model):
 
     def save(self, *args, **kwargs):
         self.doc_no = normalize_doc_no(self.doc_no)
-        self.body = sanitize_body(self.body)
+        self.body = sanitize_html(self.body)
         self.index_no = self.index_no or None
         super().save(*args, **kwargs)
 

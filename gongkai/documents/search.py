@@ -11,9 +11,9 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from gongkai.catalog.models import Agency, Genre, Topic
+from gongkai.lib.html import html_to_text, searchable_body
 from gongkai.search.backends import backend_settings, get_search_backend
 from gongkai.search.dictionary import learn
-from gongkai.search.highlight import html_to_text
 from gongkai.search.index import Index, Record
 from gongkai.search.segment import agency_name_words, doc_no_prefix
 
@@ -82,13 +82,6 @@ class DocumentIndex(Index):
         post_save.connect(document_saved, sender=Document, dispatch_uid="search_document_saved")
         post_delete.connect(document_deleted, sender=Document,
                             dispatch_uid="search_document_deleted")
-
-
-def searchable_body(abstract: str, subject_terms, body_html: str) -> str:
-    """What a document's body field holds in the index: abstract, 主题词 and body text.
-    The learned ranking model reads the same text (gongkai.questions.store)."""
-    terms = " ".join(subject_terms or [])
-    return " ".join(filter(None, [abstract, terms, html_to_text(body_html)]))
 
 
 def document_words(doc: Document) -> list[str]:

@@ -2,7 +2,7 @@
 
     extract(path) -> dict                      one document; ExtractError when there is none
     extract_bytes(data, name="") -> dict       the same for bytes in memory
-    extract_all(path) -> list[Record]          every document in the file, errors included
+    extract_all(path) -> list[Extracted]          every document in the file, errors included
     records_from_bytes(data, name="")          the same, lazily, for bytes in memory
 
 A record is a dict with the keys in ``FIELDS``: index_no, category, publisher, written_on,
@@ -19,11 +19,11 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .formats import FORMATS, ExtractError, Record
+from .formats import FORMATS, Extracted, ExtractError
 from .formats.base import FIELDS, looks_like_html, merge, require_document
 
 __all__ = [
-    "FIELDS", "ExtractError", "Record", "decode", "extract", "extract_all", "extract_bytes",
+    "FIELDS", "ExtractError", "Extracted", "decode", "extract", "extract_all", "extract_bytes",
     "records_from_bytes",
 ]
 
@@ -43,32 +43,32 @@ def extract_bytes(data: bytes, name: str = "") -> dict:
     return records[0].fields
 
 
-def extract_all(path) -> list[Record]:
+def extract_all(path) -> list[Extracted]:
     """Every document in the file, in order; never raises ExtractError.
 
-    A bad JSON line gives a ``Record(line, None, reason)`` and the other lines still come
-    through; a file that cannot be read at all gives one ``Record(0, None, reason)``.
+    A bad JSON line gives a ``Extracted(line, None, reason)`` and the other lines still come
+    through; a file that cannot be read at all gives one ``Extracted(0, None, reason)``.
     """
     try:
         data = _read(path)
     except ExtractError as error:
-        return [Record(0, None, error.reason)]
+        return [Extracted(0, None, error.reason)]
     return list(records_from_bytes(data, Path(path).name))
 
 
-def records_from_bytes(data: bytes, name: str = "") -> Iterator[Record]:
+def records_from_bytes(data: bytes, name: str = "") -> Iterator[Extracted]:
     try:
         records = _records(decode(data), name)
         first = next(records, None)  # a file-level failure raises here, before any record
     except ExtractError as error:
-        yield Record(0, None, error.reason)
+        yield Extracted(0, None, error.reason)
         return
     if first is not None:
         yield first
         yield from records
 
 
-def _records(text: str, name: str) -> Iterator[Record]:
+def _records(text: str, name: str) -> Iterator[Extracted]:
     formats = [f for f in FORMATS if f.sniff(text, name)]
     if not formats:
         raise ExtractError(_unrecognised(text))
@@ -81,9 +81,9 @@ def _records(text: str, name: str) -> Iterator[Record]:
         record = merge([f.parse(text) for f in formats])
         for f in formats:
             record = f.complete(record, text)
-        yield Record(1, require_document(record), None)
+        yield Extracted(1, require_document(record), None)
     except ExtractError as error:
-        yield Record(1, None, error.reason)
+        yield Extracted(1, None, error.reason)
 
 
 def _unrecognised(text: str) -> str:

@@ -16,6 +16,7 @@ from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.models import Disclosure, Document, Status, Validity
 from gongkai.documents.workflow import assign_index_no
 from gongkai.lib.identifiers import normalize_doc_no
+from gongkai.lib.topics import split_topic_path
 
 JOINT_SEPARATORS = re.compile(r"[、，,；;]\s*|\s{2,}")
 
@@ -120,7 +121,7 @@ def _classify(document: Document, category: str | None) -> None:
     category = (category or "").strip()
     document.category_label = category
     # Only a two-level path (一级\二级) is a topic; other labels are kept as the page shows them.
-    if "\\" in category or "＼" in category:
+    if len(split_topic_path(category)) > 1:
         document.topic = Topic.from_path(category)
 
 

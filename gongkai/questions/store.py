@@ -15,7 +15,7 @@ from collections import OrderedDict
 from django.db import transaction
 
 from gongkai.documents.models import Document
-from gongkai.documents.search import searchable_body
+from gongkai.lib.html import searchable_body
 
 from . import learning
 from .models import Question, RankingModel

@@ -1,4 +1,4 @@
-"""Plain text from document HTML, and highlighted snippets (``<mark>``) for result pages.
+"""Highlighted titles and snippets (``<mark>``) for result pages.
 
 Snippets are made here, from the stored text, for every backend alike: FTS5 cannot make
 them from a contentless table, and PostgreSQL's ts_headline would show our segmented words
@@ -6,24 +6,14 @@ with spaces between them. Matching is on normalised text (full-width → half-wi
 case), so ＧＤＰ highlights gdp; everything else is HTML-escaped.
 """
 
-import html
 import re
 
 from django.utils.html import escape
 
 from .segment import normalize
 
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK = re.compile(r"</?(?:p|div|br|li|tr|h[1-6]|table|blockquote)\b[^>]*>", re.I)
-_SPACE = re.compile(r"\s+")
 SNIPPET_CHARS = 120
 LEAD_CHARS = 20  # context shown before the first highlighted word
-
-
-def html_to_text(value: str) -> str:
-    """Visible text of sanitised HTML, one space between blocks."""
-    text = _TAG.sub("", _BLOCK.sub(" ", value or ""))
-    return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
 def _matcher(words) -> re.Pattern | None:

@@ -5,7 +5,7 @@ that match the same text are merged, earlier ones winning (a page's label table 
 meta tags); a multi-document format (JSON Lines) is used alone.
 """
 
-from .base import ExtractError, Format, HtmlFormat, Record
+from .base import Extracted, ExtractError, Format, HtmlFormat
 from .json_lines import JsonLines
 from .label_table import LabelTable
 from .meta_tags import MetaTags
@@ -15,5 +15,5 @@ FORMATS: list[Format] = [JsonLines(), LabelTable(), MetaTags(), TextLayout()]
 
 __all__ = [
     "FORMATS", "ExtractError", "Format", "HtmlFormat", "JsonLines", "LabelTable", "MetaTags",
-    "Record", "TextLayout",
+    "Extracted", "TextLayout",
 ]

@@ -31,7 +31,7 @@ class ExtractError(Exception):
         self.reason = reason
 
 
-class Record(NamedTuple):
+class Extracted(NamedTuple):
     """One document found in a file.
 
     ``position`` is the 1-based line of a JSON Lines file, 1 for a single-document file and
@@ -71,12 +71,12 @@ class Format:
         """
         return record
 
-    def records(self, text: str) -> Iterator[Record]:
+    def records(self, text: str) -> Iterator[Extracted]:
         try:
             record = self.complete(self.parse(text), text)
-            yield Record(1, require_document(record), None)
+            yield Extracted(1, require_document(record), None)
         except ExtractError as error:
-            yield Record(1, None, error.reason)
+            yield Extracted(1, None, error.reason)
 
 
 def require_document(fields: dict) -> dict:

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 from .base import (
     FIELDS,
+    Extracted,
     ExtractError,
     Format,
-    Record,
     finish,
     looks_like_html,
     require_document,
@@ -34,7 +34,7 @@ class JsonLines(Format):
         first = next((line.strip() for line in text.splitlines() if line.strip()), "")
         return first.startswith("{") and not looks_like_html(text)
 
-    def records(self, text: str) -> Iterator[Record]:
+    def records(self, text: str) -> Iterator[Extracted]:
         # split("\n"), not splitlines(): JSON strings may hold U+2028, which is no line end.
         for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
@@ -48,17 +48,17 @@ class JsonLines(Format):
             raise ExtractError(records[0].error)
         return records[0].fields
 
-    def _record(self, number: int, line: str) -> Record:
+    def _record(self, number: int, line: str) -> Extracted:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
-            return Record(number, None, f"not valid JSON ({error.msg} at column {error.colno})")
+            return Extracted(number, None, f"not valid JSON ({error.msg} at column {error.colno})")
         try:
             fields = require_document(finish(self._checked(data), strict=True))
         except (ValueError, ExtractError) as error:
-            return Record(number, None, str(error))
+            return Extracted(number, None, str(error))
         fields.update({k: data[k] for k in EXTRA_FIELDS if isinstance(data.get(k), str)})
-        return Record(number, fields, None)
+        return Extracted(number, fields, None)
 
     def _checked(self, data) -> dict:
         if not isinstance(data, dict):

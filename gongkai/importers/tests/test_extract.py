@@ -12,8 +12,8 @@ import pytest
 
 from gongkai.importers.extract import (
     FIELDS,
+    Extracted,
     ExtractError,
-    Record,
     canonical_encoding,
     decode,
     extract,
@@ -340,7 +340,7 @@ def test_a_single_json_line_is_one_document():
 def test_an_empty_file_is_an_error():
     with pytest.raises(ExtractError, match="empty file"):
         extract(DATA / "empty.txt")
-    assert extract_all(DATA / "empty.txt") == [Record(0, None, "empty file")]
+    assert extract_all(DATA / "empty.txt") == [Extracted(0, None, "empty file")]
     with pytest.raises(ExtractError, match="empty file"):
         extract_bytes(b" \r\n\t\n")
 

@@ -1,4 +1,5 @@
-from gongkai.search.highlight import html_to_text, mark, snippet
+from gongkai.lib.html import html_to_text
+from gongkai.search.highlight import mark, snippet
 
 
 def test_it_takes_the_visible_text_of_html():

@@ -61,7 +61,7 @@ class AdminFigureCheckTestCase(AdminTestCase):
 
 class AdminSuggestionsTestCase(AdminTestCase):
     def test_it_suggests_terms_abstract_and_topic_for_a_document(self):
-        from gongkai.checks.suggest import forget_catalogue_suggester
+        from gongkai.suggestions.suggester import forget_catalogue_suggester
 
         self.notice.body = "<p>关于做好社区民生微实事项目政务公开工作的通知，公开项目资金和进度。</p>"
         self.notice.save()

@@ -1,4 +1,4 @@
-"""Suggestions for editors: 主题词, 内容概述 and 主题分类 (gongkai.checks.suggest)."""
+"""Suggestions for editors: 主题词, 内容概述 and 主题分类 (gongkai.suggestions.suggester)."""
 
 import re
 
@@ -6,7 +6,9 @@ import pytest
 from django.test import TestCase
 
 from gongkai.catalog.models import Topic
-from gongkai.checks.suggest import (
+from gongkai.documents.models import Document, Status
+from gongkai.search.segment import agency_name_words
+from gongkai.suggestions.suggester import (
     Example,
     Suggester,
     catalogue_suggester,
@@ -15,8 +17,6 @@ from gongkai.checks.suggest import (
     suggest_terms,
     suggest_topic,
 )
-from gongkai.documents.models import Document, Status
-from gongkai.search.segment import agency_name_words
 from gongkai.test import BaseTestCase, aware
 
 MINSHENG = (

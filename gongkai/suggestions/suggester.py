@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 import rjieba
 
+from gongkai.lib.topics import normalize_topic_path
 from gongkai.search.segment import Segmenter, normalize
 
 __all__ = [
@@ -58,7 +59,6 @@ MAX_AGE = 600             # seconds a learned model is kept after the catalogue 
 TITLE_WEIGHT = 3          # a title word counts as this many body occurrences
 VERB_FACTOR = 0.5         # score multiplier of plain verbs (考察, 批复)
 KEYPHRASE_BOOST = 2.0     # score × (1 + boost × keyphraseness)
-TOPIC_SEPARATOR = "\\"
 
 # Parts of speech a 主题词 may have: nouns, verbal nouns, abbreviations, idioms, unknown words.
 _TERM_POS = ("n", "vn", "nz", "nt", "ns", "nr", "ng", "j", "l", "i", "eng", "x", "an")
@@ -219,7 +219,7 @@ class Suggester:
                 counts[word] += TITLE_WEIGHT
             df.update(counts.keys())
             if example.category:
-                vectors[_clean_path(example.category)].append(counts)
+                vectors[normalize_topic_path(example.category)].append(counts)
         # Keyphraseness: of the annotated documents whose text contains a 主题词 of the
         # catalogue, how many chose it. Documents without 主题词 say nothing either way.
         annotated = [(e, {normalize(t).strip() for t in e.terms} - {""}) for e in examples]
@@ -345,11 +345,6 @@ def _as_example(item) -> Example:
     return Example(text or "", title or "", tuple(terms or ()), category or "")
 
 
-def _clean_path(path: str) -> str:
-    parts = [p.strip() for p in re.split(r"[\\/／＼]", path or "")]
-    return TOPIC_SEPARATOR.join(p for p in parts if p)
-
-
 def _unit(weights: dict) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in weights.values()))
     return {w: v / norm for w, v in weights.items()} if norm else {}
@@ -448,7 +443,7 @@ _cached: tuple[tuple, float, Suggester] | None = None  # (catalogue state, built
 def catalogue_examples(limit: int = TRAINING_LIMIT) -> list[Example]:
     """The newest ``limit`` published documents as examples (topic paths where set)."""
     from gongkai.documents.models import Document
-    from gongkai.search.highlight import html_to_text
+    from gongkai.lib.html import html_to_text
 
     documents = (Document.objects.published().newest_first()
                  .select_related("topic__parent")[:limit])

@@ -8,6 +8,9 @@ from gongkai.checks.documents import document_text, record_text
 from gongkai.checks.figures import INCONSISTENT, check_text
 from gongkai.importers.extract import ExtractError, decode, extract
 
+# `gongkai check`: in the importers app because checking a FILE means extracting its page
+# first; 数据核验 itself (gongkai.checks) knows nothing of pages or files.
+
 
 class Command(BaseCommand):
     help = "数据核验：找出文中对不上的数字（总数与分项、比率与计数）。有不一致时退出状态为 1，出错为 2。"
