@@ -1,7 +1,7 @@
 """Documents of the disclosure catalogue (政府信息公开目录).
 
 ``Document.objects.published()`` is the one definition of what the public may see: every
-page, feed, sitemap, search index and export goes through it.
+page, the search index and every public surface added later goes through it.
 """
 
 from django.conf import settings

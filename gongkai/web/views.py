@@ -73,7 +73,10 @@ def agency_documents(request, pk):
 def document(request, pk):
     document = get_object_or_404(
         Document.objects.published().select_related("agency", "topic__parent"), pk=pk)
-    document.record_view()
+    # 浏览次数 counts page views: a GET that renders the page. HEAD (link checkers, `curl -I`,
+    # monitors) reads the same headers without a reader behind it.
+    if request.method == "GET":
+        document.record_view()
     return render(request, "web/document.html",
                   {"doc": document, "current": document.current_version()})
 

@@ -47,6 +47,16 @@ class DocumentPageTestCase(BaseTestCase):
         assert self.summary.view_count == 3
         assert '<span class="views">4</span>' in self.get(self.summary).content.decode()
 
+    def test_it_does_not_count_head_requests(self):
+        url = self.summary.get_absolute_url()
+        for _ in range(5):
+            assert self.client.head(url).status_code == 200
+        self.summary.refresh_from_db()
+        assert self.summary.view_count == 0
+        self.client.get(url)
+        self.summary.refresh_from_db()
+        assert self.summary.view_count == 1
+
     def test_it_does_not_show_unpublished_documents(self):
         assert self.get(self.draft).status_code == 404
         assert self.get(self.on_request).status_code == 404
