@@ -154,7 +154,9 @@ def current_model(*, max_age: float = CHECK_SECONDS) -> learning.Model | None:
     stored a newer one; the database is asked at most every ``max_age`` seconds."""
     global _model, _checked
     now = time.monotonic()
-    if _model is not None and now - _checked < max_age:
+    # "No model yet" is remembered as long as a model is: a site that never learned from
+    # questions must not ask the database on every search (it was 13 times a search page).
+    if _checked and now - _checked < max_age:
         return _model
     with _lock:
         _checked = now
