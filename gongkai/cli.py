@@ -7,6 +7,8 @@ Python keywords or with Django's own ``check``.
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
+
 ALIASES = {
     "import": "import_documents",
     "check": "check_figures",
@@ -21,9 +23,17 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) > 1:
         argv[1] = ALIASES.get(argv[1], argv[1])
     argv[0] = "gongkai"
+    import django
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv)
+    try:
+        # Load the settings first: Django's own runner would hide a bad value behind
+        # "Unknown command", or end in a traceback, instead of naming the variable.
+        django.setup()
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as e:
+        sys.stderr.write(f"gongkai: 配置错误：{e}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

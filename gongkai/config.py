@@ -5,8 +5,12 @@ is checked against it by a test, so a new variable cannot go undocumented.
 """
 
 import os
+import secrets
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -21,13 +25,25 @@ class Setting(NamedTuple):
 SETTINGS = [
     Setting("DATABASE_URL", "sqlite:///var/gongkai.sqlite3",
             "Database URL: sqlite:///PATH (embedded default) or postgres://USER:PASS@HOST:PORT/NAME."),
-    Setting("GONGKAI_SECRET_KEY", "(none; a development key when GONGKAI_DEBUG=True)",
-            "Django secret key. Required in production. GONGKAI_SECRET_KEY_FILE may name a file holding it."),
+    Setting("GONGKAI_SECRET_KEY", "(on SQLite: generated into GONGKAI_DATA_DIR/secret_key)",
+            "Django secret key. Required with PostgreSQL; on SQLite one is generated on first use."),
+    Setting("GONGKAI_SECRET_KEY_FILE", "(none)",
+            "A file holding the secret key instead (Docker/systemd secrets)."),
     Setting("GONGKAI_DEBUG", "False", "True or False. Never True on a public server."),
     Setting("GONGKAI_ALLOWED_HOSTS", "127.0.0.1,localhost",
             "Comma-separated host names the site answers to, e.g. gkml.example.gov.cn."),
     Setting("GONGKAI_SITE_NAME", "政府信息公开平台", "The site name shown in headers and the SiteName meta tag."),
-    Setting("GONGKAI_SITE_URL", "http://127.0.0.1:8000", "The public base URL, used in the Url meta tag and feeds."),
+    Setting("GONGKAI_SITE_URL", "http://127.0.0.1:8000",
+            "The public base URL, used in the Url meta tag. https:// turns on Secure cookies, "
+            "the redirect to HTTPS and HSTS."),
+    Setting("GONGKAI_BEHIND_PROXY", "(True when GONGKAI_SITE_URL is https://)",
+            "Trust the proxy's X-Forwarded-Proto: https header to tell HTTPS requests apart."),
+    Setting("GONGKAI_HSTS_SECONDS", "31536000 (when GONGKAI_SITE_URL is https://)",
+            "Strict-Transport-Security max-age; 0 sends no HSTS header."),
+    Setting("GONGKAI_HSTS_INCLUDE_SUBDOMAINS", "False", "Add includeSubDomains to HSTS."),
+    Setting("GONGKAI_HSTS_PRELOAD", "False", "Add preload to HSTS (needs GONGKAI_HSTS_INCLUDE_SUBDOMAINS)."),
+    Setting("GONGKAI_CSRF_TRUSTED_ORIGINS", "(none)",
+            "Comma-separated origins, besides GONGKAI_SITE_URL's, that may POST forms to the site."),
     Setting("GONGKAI_INDEX_NO_PATTERN", "{agency_code}/{year}-{serial:05d}",
             "Pattern of new 索引号; fields: agency_code, year, serial (per agency and year)."),
     Setting("GONGKAI_DATA_DIR", "var/", "Where the SQLite database and collected static files live."),
@@ -42,6 +58,10 @@ SEARCH_BACKENDS = {
 }
 
 
+# The HSTS max-age when GONGKAI_SITE_URL is https:// (a year: what the preload list asks for).
+HSTS_SECONDS = 31536000
+
+
 def _get(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
@@ -53,8 +73,15 @@ def envstr(name: str, default: str) -> str:
 def envbool(name: str, default: str) -> bool:
     value = _get(name, default)
     if value not in ("True", "False", "true", "false", "1", "0", ""):
-        raise ImproperlyConfigured(f"Unexpected value {name}={value!r}; use True or False")
+        raise ImproperlyConfigured(f"{name}={value!r} is not understood; use True or False")
     return value in ("True", "true", "1")
+
+
+def envint(name: str, default: str) -> int:
+    value = _get(name, default)
+    if not value.strip().isdigit():
+        raise ImproperlyConfigured(f"{name}={value!r} is not understood; use a whole number, e.g. 0")
+    return int(value)
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -64,7 +91,33 @@ def envlist(name: str, default: str) -> list[str]:
     return items
 
 
-def envsecret(name: str, *, debug: bool) -> str:
+def envurl(name: str, default: str) -> str:
+    """An http:// or https:// base URL; anything else would silently turn HTTPS settings off."""
+    value = _get(name, default)
+    if not _origin(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not understood; use e.g. https://gkml.example.gov.cn")
+    return value
+
+
+def envorigins(name: str) -> list[str]:
+    """Comma-separated origins (scheme://host[:port]), as CSRF_TRUSTED_ORIGINS wants them."""
+    origins = [item.strip() for item in _get(name, "").split(",") if item.strip()]
+    for origin in origins:
+        if _origin(origin) != origin.rstrip("/"):
+            raise ImproperlyConfigured(f"{name} has {origin!r}; use origins like https://www.example.gov.cn")
+    return [origin.rstrip("/") for origin in origins]
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def envsecret(name: str, *, debug: bool, key_file: Path | None = None) -> str:
+    """The variable, or the file ``{name}_FILE`` names, or (on the embedded SQLite database,
+    which has no operator to set one) a key generated into ``key_file``."""
     value = os.environ.get(name)
     path = os.environ.get(f"{name}_FILE")
     if not value and path:
@@ -73,11 +126,46 @@ def envsecret(name: str, *, debug: bool) -> str:
                 value = f.read().strip()
         except OSError as e:
             raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {e.strerror}")
+        if not value:
+            raise ImproperlyConfigured(f"{name}_FILE={path!r} is empty")
     if value:
         return value
+    if key_file:
+        return generated_secret(name, key_file)
     if debug:
         return "insecure-development-key-set-GONGKAI_SECRET_KEY-in-production"
-    raise ImproperlyConfigured(f"{name} is not set; it is required when GONGKAI_DEBUG is not True")
+    raise ImproperlyConfigured(f"{name} is not set; it is required when DATABASE_URL is not SQLite")
+
+
+def generated_secret(name: str, path: Path) -> str:
+    """The key kept in ``path``, made on first use.
+
+    A new key is written to a private (0600) temporary file, then linked into place: link()
+    fails when another process got there first, and then both read the winner's key. So two
+    processes starting at once agree, and nobody reads a half-written file.
+    """
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(secrets.token_urlsafe(50) + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
+        value = path.read_text(encoding="utf-8").strip()
+    except OSError as e:
+        raise ImproperlyConfigured(
+            f"{name} is not set and {str(path)!r} cannot be made or read: {e.strerror}; "
+            f"set {name} or GONGKAI_DATA_DIR")
+    if not value:
+        raise ImproperlyConfigured(f"{name} is not set and {str(path)!r} is empty; delete it or set {name}")
+    return value
 
 
 def envchoice(name: str, choices: dict) -> str | None:
@@ -86,7 +174,7 @@ def envchoice(name: str, choices: dict) -> str | None:
     if not value:
         return None
     if value not in choices:
-        raise ImproperlyConfigured(f"Unexpected value {name}={value!r}; use one of {', '.join(choices)}")
+        raise ImproperlyConfigured(f"{name}={value!r} is not understood; use one of {', '.join(choices)}")
     return choices[value]
 
 
@@ -106,3 +194,35 @@ def envdatabase(name: str, default: str) -> dict:
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                              "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     return config
+
+
+def https_settings(site_url: str, *, behind_proxy: bool, hsts_seconds: int = HSTS_SECONDS,
+                   hsts_include_subdomains: bool = False, hsts_preload: bool = False,
+                   trusted_origins: Sequence[str] = ()) -> dict:
+    """Django's security settings that follow from the public URL, as a dict for settings.py."""
+    origin = _origin(site_url)
+    derived = {"CSRF_TRUSTED_ORIGINS": list(dict.fromkeys([origin, *trusted_origins]))}
+    if behind_proxy:
+        # The proxy talks plain HTTP to gunicorn; its X-Forwarded-Proto tells HTTPS apart.
+        derived["SECURE_PROXY_SSL_HEADER"] = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not origin.startswith("https://"):
+        return derived
+    if hsts_preload and not hsts_include_subdomains:
+        raise ImproperlyConfigured("GONGKAI_HSTS_PRELOAD=True needs GONGKAI_HSTS_INCLUDE_SUBDOMAINS=True "
+                                   "(the preload list requires it)")
+    derived.update({
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        # Load balancers probe over plain HTTP on loopback.
+        "SECURE_REDIRECT_EXEMPT": [r"^healthz$"],
+        "SECURE_HSTS_SECONDS": hsts_seconds,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": hsts_include_subdomains,
+        "SECURE_HSTS_PRELOAD": hsts_preload,
+        # Left off on purpose unless configured: a 政府 site is one host of a domain whose other
+        # hosts (other departments' sites) it cannot promise to be HTTPS, and preloading cannot
+        # be undone quickly. --deploy would otherwise warn about the choice on every run.
+        "SILENCED_SYSTEM_CHECKS": [check for check, on in (("security.W005", hsts_include_subdomains),
+                                                            ("security.W021", hsts_preload)) if not on],
+    })
+    return derived

@@ -37,9 +37,9 @@ DATA_DIR = Path(envstr("GONGKAI_DATA_DIR", str(PROJECT_DIR / "var")))
 DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gongkai.sqlite3'}")}
 # The embedded database runs without set-up, so its secret key is made on first use and kept
 # beside it; a PostgreSQL deployment has an operator, who must set one.
-EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+_embedded = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 SECRET_KEY = envsecret("GONGKAI_SECRET_KEY", debug=DEBUG,
-                       key_file=DATA_DIR / "secret_key" if EMBEDDED else None)
+                       key_file=DATA_DIR / "secret_key" if _embedded else None)
 
 # Behind HTTPS (GONGKAI_SITE_URL is https://): Secure cookies, the redirect to HTTPS, HSTS,
 # and the site's origin trusted for CSRF. The README's recipe puts nginx in front, talking

@@ -7,6 +7,7 @@ admin.site.index_title = "内容管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", include("gongkai.web.health")),
     path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.web.urls")),
 ]
