@@ -45,7 +45,13 @@ class DocumentQuerySet(models.QuerySet):
         return self.publishable().filter(published_at__lte=timezone.now())
 
     def newest_first(self):
-        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        """Newest publication first. Public lists hold no undated document, so the order
+        needs no NULLS LAST, which PostgreSQL cannot read from the published_at index."""
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self):
+        """What a list of documents shows (title, 文号, date, agency), without the bodies."""
+        return self.select_related("agency").defer("body", "abstract", "subject_terms")
 
     def with_doc_no(self, doc_no: str):
         return self.filter(doc_no=normalize_doc_no(doc_no))
@@ -176,9 +182,3 @@ class Document(models.Model):
         if not self.superseded_by_id:
             return None
         return Document.objects.published().filter(pk=self.superseded_by_id).first()
-
-    def record_view(self) -> None:
-        """Add one to 浏览次数 in the database, so concurrent views never overwrite each other."""
-        Document.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
-        self.view_count += 1
-

@@ -1,29 +1,40 @@
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.models import Document
+from gongkai.documents.views_count import view_counter
 
+from .caching import cached_page, cached_value
 from .display import COOKIE_AGE, FONT_SIZES
 
 PAGE_SIZE = 20
 
 
 def home(request):
-    public = Document.objects.published()
-    agencies = (Agency.objects.filter(documents__in=public).annotate(n=Count("documents"))
-                .order_by("-n", "name"))
-    newest = public.select_related("agency").newest_first()[:15]
-    return render(request, "web/home.html", {"agencies": agencies, "newest": newest})
+    def render_home():
+        counts = cached_value(("agency-counts",), lambda: public_counts("agency"))
+        agencies = sorted(Agency.objects.filter(pk__in=counts), key=lambda a: (-counts[a.pk], a.name))
+        for agency in agencies:
+            agency.n = counts[agency.pk]
+        newest = Document.objects.published().for_listing().newest_first()[:15]
+        return render(request, "web/home.html", {"agencies": agencies, "newest": newest})
+
+    return cached_page(request, ("home",), render_home)
 
 
-def _topic_tree(documents):
-    """Two-level topic tree with document counts, from one GROUP BY."""
-    counts = dict(documents.values_list("topic").annotate(n=Count("pk")).order_by())
+def public_counts(field: str, **filters) -> dict:
+    """{value of ``field``: published documents} — one GROUP BY, cached per generation."""
+    documents = Document.objects.published().filter(**filters)
+    return dict(documents.values_list(field).annotate(n=Count("pk")).order_by())
+
+
+def _topic_tree(counts: dict):
+    """Two-level topic tree with document counts."""
     leaves = Topic.objects.filter(pk__in=[k for k in counts if k]).select_related("parent")
     tree: dict = {}
     for topic in leaves:
@@ -35,50 +46,87 @@ def _topic_tree(documents):
     return sorted(tree.values(), key=lambda n: (n["topic"].sort_order, n["topic"].name))
 
 
-def _genre_counts(documents):
-    counts = dict(documents.values_list("genre").annotate(n=Count("pk")).order_by())
+def _genre_counts(counts: dict):
     return [(g, counts[g.pk]) for g in Genre.objects.filter(pk__in=[k for k in counts if k])]
 
 
 def agency(request, pk):
     agency = get_object_or_404(Agency, pk=pk)
-    documents = Document.objects.published().filter(agency=agency)
-    return render(request, "web/agency.html", {
-        "agency": agency,
-        "topics": _topic_tree(documents),
-        "genres": _genre_counts(documents),
-        "total": documents.count(),
-        "newest": documents.newest_first()[:10],
-    })
+
+    def render_agency():
+        topics = cached_value(("topic-counts", pk), lambda: public_counts("topic", agency=pk))
+        genres = cached_value(("genre-counts", pk), lambda: public_counts("genre", agency=pk))
+        documents = Document.objects.published().filter(agency=agency)
+        return render(request, "web/agency.html", {
+            "agency": agency,
+            "topics": _topic_tree(topics),
+            "genres": _genre_counts(genres),
+            "total": sum(topics.values()),
+            "newest": documents.for_listing().newest_first()[:10],
+        })
+
+    return cached_page(request, ("agency", pk), render_agency)
+
+
+class CountedPaginator(Paginator):
+    """A Paginator whose count was worked out (and cached) before: counting every published
+    document of an agency on each page request grows with the catalogue."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
 
 
 def agency_documents(request, pk):
     """An agency's catalogue listing, optionally narrowed to one topic or genre."""
     agency = get_object_or_404(Agency, pk=pk)
-    documents = Document.objects.published().filter(agency=agency)
-    topic = genre = None
-    if topic_id := _int(request.GET.get("topic")):
-        topic = get_object_or_404(Topic, pk=topic_id)
-        documents = documents.filter(topic__in=[topic, *topic.children.all()])
-    if genre_id := _int(request.GET.get("genre")):
-        genre = get_object_or_404(Genre, pk=genre_id)
-        documents = documents.filter(genre=genre)
-    page = Paginator(documents.newest_first().select_related("topic__parent"), PAGE_SIZE)
-    return render(request, "web/listing.html", {
-        "agency": agency, "topic": topic, "genre": genre,
-        "page": page.get_page(request.GET.get("page")),
-    })
+    topic_id, genre_id = _int(request.GET.get("topic")), _int(request.GET.get("genre"))
+    page_number = request.GET.get("page")
+
+    def render_listing():
+        documents = Document.objects.published().filter(agency=agency)
+        topic = genre = None
+        if topic_id:
+            topic = get_object_or_404(Topic, pk=topic_id)
+            documents = documents.filter(topic__in=[topic, *topic.children.all()])
+        if genre_id:
+            genre = get_object_or_404(Genre, pk=genre_id)
+            documents = documents.filter(genre=genre)
+        total = cached_value(("listing-count", pk, topic_id, genre_id), documents.count)
+        page = CountedPaginator(documents.for_listing().newest_first(), PAGE_SIZE, total)
+        return render(request, "web/listing.html", {
+            "agency": agency, "topic": topic, "genre": genre,
+            "page": page.get_page(page_number),
+        })
+
+    return cached_page(request, ("listing", pk, topic_id, genre_id, _int(page_number)),
+                       render_listing)
+
+
+# 浏览次数 is not part of a cached page: the page is cached with this mark where the count
+# goes, and each response puts the count of the moment in its place.
+VIEWS_MARK = "__GONGKAI_VIEWS__"
 
 
 def document(request, pk):
-    document = get_object_or_404(
-        Document.objects.published().select_related("agency", "topic__parent"), pk=pk)
-    # 浏览次数 counts page views: a GET that renders the page. HEAD (link checkers, `curl -I`,
-    # monitors) reads the same headers without a reader behind it.
-    if request.method == "GET":
-        document.record_view()
-    return render(request, "web/document.html",
-                  {"doc": document, "current": document.current_version()})
+    state = Document.objects.published().filter(pk=pk).values_list("view_count", "updated_at")
+    if not (state := state.first()):
+        raise Http404
+    stored, updated_at = state
+
+    def render_document():
+        doc = get_object_or_404(
+            Document.objects.published().select_related("agency", "topic__parent"), pk=pk)
+        doc.view_count = VIEWS_MARK
+        return render(request, "web/document.html", {"doc": doc, "current": doc.current_version()})
+
+    response = cached_page(request, ("document", pk, updated_at.timestamp()), render_document)
+    # 浏览次数 counts page views: a GET that shows the page (a 304 too: the reader sees it).
+    # HEAD (link checkers, `curl -I`, monitors) reads the same headers without a reader.
+    shown = view_counter.shown(pk, stored, counting=request.method == "GET")
+    if response.status_code == 200:
+        response.content = response.content.replace(VIEWS_MARK.encode(), str(shown).encode(), 1)
+    return response
 
 
 @require_GET

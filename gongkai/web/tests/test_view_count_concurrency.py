@@ -6,6 +6,7 @@ from django.test import Client, TransactionTestCase
 
 from gongkai.catalog.models import Agency
 from gongkai.documents.models import Document, Status
+from gongkai.documents.views_count import view_counter
 from gongkai.test import aware
 
 
@@ -33,6 +34,7 @@ class ViewCountConcurrencyTestCase(TransactionTestCase):
             t.start()
         for t in threads:
             t.join()
+        view_counter.flush()
         doc.refresh_from_db()
         assert statuses == [200] * threads_n * views_each
         assert doc.view_count == threads_n * views_each

@@ -1,0 +1,83 @@
+"""浏览次数, counted apart from the page.
+
+A page view adds one to a counter in this process; the counts reach the database together, in
+one short transaction, at most every ``VIEW_COUNT_FLUSH_SECONDS`` (and when the process
+exits), so a popular page never makes its readers queue on one row and a page that is served
+from a cache still counts. What a crash can lose is at most the views of the last interval in
+that process (docs/configuration.md). With the interval at 0 every view is written at once.
+
+Only views of public documents are counted: the caller counts after the page was found.
+"""
+
+import atexit
+import logging
+import threading
+import time
+from collections import Counter
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import F
+
+log = logging.getLogger(__name__)
+
+
+class ViewCounter:
+    def __init__(self):
+        self._pending: Counter = Counter()
+        self._lock = threading.Lock()
+        self._flushed = time.monotonic()
+
+    @staticmethod
+    def interval() -> float:
+        return float(getattr(settings, "VIEW_COUNT_FLUSH_SECONDS", 1.0))
+
+    def add(self, pk: int) -> None:
+        with self._lock:
+            self._pending[pk] += 1
+            due = time.monotonic() - self._flushed >= self.interval()
+        if due:
+            self.flush()
+
+    def shown(self, pk: int, stored: int, *, counting: bool = True) -> int:
+        """浏览次数 to show with a page whose stored count was ``stored``: what is stored, what
+        this process has not written yet and, when ``counting``, this view (counted here)."""
+        shown = stored + self.pending(pk) + int(counting)
+        if counting:
+            self.add(pk)
+        return shown
+
+    def pending(self, pk: int) -> int:
+        """Views of ``pk`` counted here and not yet written."""
+        return self._pending.get(pk, 0)
+
+    def discard(self) -> None:
+        """Forget the pending counts (tests start from a clean counter)."""
+        with self._lock:
+            self._pending.clear()
+            self._flushed = time.monotonic()
+
+    def flush(self) -> int:
+        """Write the pending counts; returns how many views were written."""
+        from .models import Document
+
+        with self._lock:
+            pending, self._pending = self._pending, Counter()
+            self._flushed = time.monotonic()
+        if not pending:
+            return 0
+        try:
+            with transaction.atomic():
+                # In id order, so two processes flushing at once take row locks in one order.
+                for pk, n in sorted(pending.items()):
+                    Document.objects.filter(pk=pk).update(view_count=F("view_count") + n)
+        except DatabaseError:
+            log.exception("浏览次数 could not be written; kept for the next flush")
+            with self._lock:
+                self._pending.update(pending)
+            return 0
+        return sum(pending.values())
+
+
+view_counter = ViewCounter()
+atexit.register(view_counter.flush)

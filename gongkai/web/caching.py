@@ -1,0 +1,70 @@
+"""Rendered public pages, cached under the catalogue's generation.
+
+A page is rendered once per generation (gongkai.documents.generation), display preference
+(字体, 长者模式) and its own arguments, and kept for at most ``PAGE_SECONDS`` in the "pages"
+cache (local memory in each worker). Any change to the catalogue moves the generation, so no
+cached page outlives a publication, an edit or a withdrawal; ``PAGE_SECONDS`` bounds what time
+alone changes (a scheduled document whose hour has come, the newest list).
+
+Each cached page carries an ETag built from the same key, so a browser or proxy asking again
+with If-None-Match gets a 304 without the page being rendered or sent.
+"""
+
+import hashlib
+
+from django.core.cache import InvalidCacheBackendError, caches
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from gongkai.documents.generation import generation
+
+from .display import display_prefs
+
+PAGE_SECONDS = 60
+# Counts (per agency, topic, genre) are shared by every worker through the default cache;
+# time alone changes them only when a scheduled document's hour comes.
+VALUE_SECONDS = 300
+
+
+def page_cache():
+    try:
+        return caches["pages"]
+    except InvalidCacheBackendError:
+        return caches["default"]
+
+
+def cached_value(parts, compute):
+    """``compute()``, shared by every process through the default cache for this generation."""
+    key = ":".join(map(str, ["value", generation(), *parts]))
+    value = caches["default"].get(key)
+    if value is None:
+        value = compute()
+        caches["default"].set(key, value, VALUE_SECONDS)
+    return value
+
+
+def page_key(request, *parts) -> str:
+    prefs = display_prefs(request)
+    return ":".join(map(str, ["page", generation(), prefs.font, int(prefs.elder), *parts]))
+
+
+def cached_page(request, parts, render) -> HttpResponse:
+    """The page for ``parts`` from the cache, or ``render()``'s response (cached when 200)."""
+    key = page_key(request, *parts)
+    etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        content = page_cache().get(key)
+        if content is None:
+            rendered = render()
+            if rendered.status_code != 200:
+                return rendered
+            content = rendered.content
+            page_cache().set(key, content, PAGE_SECONDS)
+        response = HttpResponse(content)
+    response["ETag"] = etag
+    # The page differs with the 字体/长者模式 cookies; shared caches must keep them apart.
+    patch_vary_headers(response, ["Cookie"])
+    patch_cache_control(response, max_age=0, must_revalidate=True)
+    return response

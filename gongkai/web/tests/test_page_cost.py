@@ -1,0 +1,67 @@
+"""What each public page costs in queries, pinned — cold (rendered) and warm (from the page
+cache) — and shown not to grow with the catalogue."""
+
+from django.core.cache import caches
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from gongkai.documents.models import Document, Status
+from gongkai.test import BaseTestCase, aware
+
+
+@override_settings(VIEW_COUNT_FLUSH_SECONDS=3600)  # the flush's queries are not the page's
+class PageCostTestCase(BaseTestCase):
+    def add_documents(self, n: int) -> None:
+        # One by one, so that search indexes them too (bulk_create sends no signals).
+        for i in range(n):
+            Document.objects.create(
+                title=f"翠竹街道第{i}号通知", agency=self.cuizhu, status=Status.PUBLISHED,
+                published_at=aware(2021, 1, 1 + i % 28), topic=self.topic,
+                genre=self.summary_genre, body="<p>正文</p>")
+
+    def queries(self, url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert self.client.get(url).status_code == 200
+        return len(captured)
+
+    def costs(self, url: str) -> tuple[int, int]:
+        for cache in caches.all(initialized_only=True):
+            cache.clear()
+        return self.queries(url), self.queries(url)
+
+    def pages(self):
+        pk = self.cuizhu.pk
+        return {
+            "home": "/",
+            "agency": f"/agencies/{pk}/",
+            "listing": f"/agencies/{pk}/documents/",
+            "listing by topic": f"/agencies/{pk}/documents/?topic={self.topic.parent_id}",
+            "listing by genre": f"/agencies/{pk}/documents/?genre={self.summary_genre.pk}&page=2",
+            "document": self.summary.get_absolute_url(),
+        }
+
+    def test_each_page_costs_what_is_pinned_cold_and_warm(self):
+        self.add_documents(25)  # two pages of every listing
+        expected = {  # (rendered, from the page cache)
+            "home": (3, 0),
+            "agency": (6, 1),
+            "listing": (3, 1),
+            "listing by topic": (5, 1),
+            "listing by genre": (4, 1),
+            "document": (2, 1),
+        }
+        assert {name: self.costs(url) for name, url in self.pages().items()} == expected
+
+    def test_no_page_costs_more_queries_with_more_documents(self):
+        self.add_documents(25)
+        small = {name: self.costs(url) for name, url in self.pages().items()}
+        self.add_documents(300)
+        assert {name: self.costs(url) for name, url in self.pages().items()} == small
+
+    def test_a_search_page_costs_the_same_with_more_documents(self):
+        self.add_documents(30)
+        self.queries("/search/?q=工作")  # the process looks for a learned model once a minute
+        small = self.queries("/search/?q=通知")
+        self.add_documents(300)
+        assert self.queries("/search/?q=通知") == small == 9
