@@ -69,14 +69,16 @@ def records_from_bytes(data: bytes, name: str = "") -> Iterator[Extracted]:
 
 
 def _records(text: str, name: str) -> Iterator[Extracted]:
-    formats = [f for f in FORMATS if f.sniff(text, name)]
+    for multi in (f for f in FORMATS if f.multi):
+        if multi.sniff(text, name):
+            yield from multi.records(text)  # a damaged line (a NUL byte…) is that line's error
+            return
+    # A page with a stray NUL byte: HTML parsers drop it, and so do we.
+    text = text.replace("\x00", "")
+    formats = [f for f in FORMATS if not f.multi and f.sniff(text, name)]
     if not formats:
         raise ExtractError(_unrecognised(text))
-    if formats[0].multi:
-        yield from formats[0].records(text)
-        return
     # Single-document formats that match the same page are merged: labels, then meta tags.
-    formats = [f for f in formats if not f.multi]
     try:
         record = merge([f.parse(text) for f in formats])
         for f in formats:
@@ -138,7 +140,7 @@ def decode(data: bytes) -> str:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ExtractError(f"binary file ({what}), not a web page or text")
-    if b"\x00" in data[:8192]:
+    if _mostly_nul(data[:8192]):
         raise ExtractError("binary file (contains NUL bytes), not a web page or text")
     for encoding in (_declared_encoding(data), "utf-8"):
         if encoding:
@@ -147,6 +149,13 @@ def decode(data: bytes) -> str:
             except (UnicodeDecodeError, LookupError):
                 pass  # mislabelled page: guess below
     return _guess(data)
+
+
+def _mostly_nul(sample: bytes) -> bool:
+    """NUL bytes are what binary files (and UTF-16 without a BOM) are full of; a text file
+    damaged in a few places has a few. Those few cost their own line, not the whole file:
+    JSON Lines reports the line, a page's text drops them."""
+    return sample.count(b"\x00") > max(2, len(sample) // 100)
 
 
 def _declared_encoding(data: bytes) -> str | None:

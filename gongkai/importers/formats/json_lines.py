@@ -31,7 +31,7 @@ class JsonLines(Format):
     def sniff(self, text: str, name: str = "") -> bool:
         if name.lower().endswith(_SUFFIXES):
             return True
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        first = next((line.strip(" \t\r\x00") for line in text.splitlines() if line.strip()), "")
         return first.startswith("{") and not looks_like_html(text)
 
     def records(self, text: str) -> Iterator[Extracted]:
@@ -49,14 +49,20 @@ class JsonLines(Format):
         return records[0].fields
 
     def _record(self, number: int, line: str) -> Extracted:
+        if "\x00" in line:
+            return Extracted(number, None, "这一行含有 NUL 字节（文件在此处损坏），未导入")
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
             return Extracted(number, None, f"not valid JSON ({error.msg} at column {error.colno})")
+        except RecursionError:
+            return Extracted(number, None, "not valid JSON (nested too deeply)")
         try:
             fields = require_document(finish(self._checked(data), strict=True))
         except (ValueError, ExtractError) as error:
             return Extracted(number, None, str(error))
+        except Exception as error:  # whatever else a line does to us costs that line only
+            return Extracted(number, None, f"无法读取这一行：{type(error).__name__}: {error}")
         fields.update({k: data[k] for k in EXTRA_FIELDS if isinstance(data.get(k), str)})
         return Extracted(number, fields, None)
 

@@ -91,10 +91,14 @@ def label_element(node):
     """The biggest element around a label that holds nothing but the label.
 
     ``<td><b>索 引 号：</b></td>``: the text's parent is <b>, but the value is beside the <td>.
+    A table cell is as far as it goes: ``<tr><td>主题词：</td><td></td></tr>`` reads the
+    same as its label cell, but the value is the (empty) cell beside the label, not the row
+    after it.
     """
     element, own = node, normalize_label(str(node))
     while (
-        isinstance(element.parent, Tag)
+        not (isinstance(element, Tag) and element.name in _CELLS)
+        and isinstance(element.parent, Tag)
         and element.parent.name not in _PAGE_ROOTS
         and normalize_label(element_text(element.parent)) == own
     ):
@@ -102,10 +106,22 @@ def label_element(node):
     return element
 
 
+_CELLS = ("td", "th")
+
+
 def value_after(element) -> str:
-    """The value shown after a label element: the next cell, the <dd>, or the next text."""
-    if isinstance(element, Tag) and element.name in ("td", "th"):
-        return element_text(element.find_next_sibling(["td", "th"]))
+    """The value shown after a label element: the next cell, the <dd>, or the next text.
+
+    An empty cell is an empty value, and a label is never a value: the text after an empty
+    value is the next label's, however the page lays it out.
+    """
+    if isinstance(element, Tag) and element.name in _CELLS:
+        cell = element.find_next_sibling(_CELLS)
+        if cell is not None:
+            return "" if _starts_with_label(cell) else element_text(cell)
+        # The label fills its row (<tr><th>索引号</th></tr>): the value is in the next row.
+        if isinstance(element.parent, Tag) and element.parent.name == "tr":
+            element = element.parent
     if isinstance(element, Tag) and element.name == "dt":
         return element_text(element.find_next_sibling("dd"))
     parts: list[str] = []
@@ -113,13 +129,26 @@ def value_after(element) -> str:
         is_tag = isinstance(sibling, Tag)
         if is_tag and (sibling.name == "br" or sibling.name in BLOCK_TAGS) and "".join(parts).strip():
             break
-        text = element_text(sibling)
-        if split_pairs(text) or label_field(text) is not None:
+        if _starts_with_label(sibling):
             break  # the next label: this one's value was empty
+        text = element_text(sibling)
         parts.append(text)
         if is_tag and text.strip().strip(":："):
             break  # one element holds the value (<label>…</label><span>value</span>)
     return "".join(parts)
+
+
+def _starts_with_label(node) -> bool:
+    """Whether ``node`` (a text, a cell, a row…) begins with a label, colon or not:
+    ``名　　称：…``, or a first cell ``<th>名　　称</th>`` followed by its value."""
+    if isinstance(node, Tag):
+        first = next((t for t in node.find_all(string=True) if is_text(t) and t.strip()), None)
+        if first is None:
+            return False
+        if label_field(str(first)) is not None:
+            return True
+    text = element_text(node)
+    return bool(split_pairs(text)) or label_field(text) is not None
 
 
 def choose(hits: list[Hit]) -> dict:

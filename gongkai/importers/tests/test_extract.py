@@ -554,3 +554,57 @@ def test_it_splits_a_line_of_label_value_pairs():
     assert split_pairs("文号: 发布日期: 2022-09-08") == [("文号", " "), ("发布日期", " 2022-09-08")]
     assert split_pairs("索 引 号：X 主题分类：") == [("索引号", "X "), ("主题分类", None)]
     assert split_pairs("这不是标签：值") == []
+
+
+# --- Empty values (issue 8 §4.7) ------------------------------------------------------
+
+
+def test_an_empty_value_cell_is_an_empty_value_not_the_next_row():
+    record = extract(DATA / "empty_label_values.html")
+    assert record["subject_terms"] == []  # not ['名', '称', '关于空白主题词的通知']
+    assert record["doc_no"] is None       # not the 发布日期 cell beside it
+    assert record["title"] == "关于空白主题词的通知"
+    assert (record["index_no"], record["category"], record["published_on"], record["publisher"]) == (
+        "000014349/2020-00007", "综合政务\\其他", "2020-03-01", "国务院办公厅")
+
+
+def test_a_label_row_without_a_value_cell_does_not_take_the_next_label():
+    record = extract_bytes(page(
+        "<table><tr><td><b>主题词：</b></td></tr><tr><td><b>名　　称</b></td><td>关于某事的通知</td></tr>"
+        "<tr><td><b>发布日期：</b></td><td>2020-01-05</td></tr></table><div id='zoom'><p>正文。</p></div>"
+    ))
+    assert record["subject_terms"] == [] and record["title"] == "关于某事的通知"
+
+
+def test_a_label_alone_in_its_row_takes_the_next_row_as_its_value():
+    record = extract_bytes(page(
+        "<table><tr><th>名称</th></tr><tr><td>关于某事的通知</td></tr>"
+        "<tr><th>发布日期</th></tr><tr><td>2020-01-05</td></tr></table><div id='zoom'><p>正文。</p></div>"
+    ))
+    assert (record["title"], record["published_on"]) == ("关于某事的通知", "2020-01-05")
+
+
+# --- NUL bytes (issue 8 §4.4) --------------------------------------------------------
+
+
+def test_a_nul_byte_in_json_lines_costs_its_line_only():
+    lines = [b'{"title": "\x00first", "published_on": "2023-01-01"}',
+             b'{"title": "second", "published_on": "2023-01-02"}',
+             b'\x00{"title": "third"}',
+             b'{"title": "fourth", "published_on": "2023-01-04"}']
+    records = list(records_from_bytes(b"\n".join(lines) + b"\n", "batch.jsonl"))
+    assert [r.position for r in records] == [1, 2, 3, 4]
+    assert [r.fields["title"] for r in records if r.ok] == ["second", "fourth"]
+    assert all("NUL" in r.error for r in records if not r.ok)
+
+
+def test_a_nul_byte_on_a_web_page_is_dropped():
+    data = page("<table><tr><td>标题：</td><td>关于\x00某事的通知</td></tr>"
+                "<tr><td>发布日期：</td><td>2020-01-05</td></tr></table>")
+    assert extract_bytes(data)["title"] == "关于某事的通知"
+
+
+def test_files_full_of_nul_bytes_are_still_binary():
+    assert "binary" in next(records_from_bytes(b"{\x00\"\x00t\x00" * 100, "x.jsonl")).error
+    with pytest.raises(ExtractError, match="binary"):
+        decode("<html><body>index</body></html>".encode("utf-16-le"))  # UTF-16 without its BOM
