@@ -47,6 +47,12 @@ SETTINGS = [
     Setting("GONGKAI_INDEX_NO_PATTERN", "{agency_code}/{year}-{serial:05d}",
             "Pattern of new 索引号; fields: agency_code, year, serial (per agency and year)."),
     Setting("GONGKAI_DATA_DIR", "var/", "Where the SQLite database and collected static files live."),
+    Setting("GONGKAI_CACHE_URL", "(a file cache under GONGKAI_DATA_DIR/cache)",
+            "Shared cache for public pages' counts and the catalogue generation: redis://HOST:PORT/DB "
+            "(several servers), file:///PATH, or locmem:// (one process only, e.g. runserver)."),
+    Setting("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1",
+            "How often each worker writes the 浏览次数 it has counted; a crash loses at most this "
+            "many seconds of one worker's views. 0 writes every view at once."),
     Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
             "Search engine: sqlite (FTS5), postgres (tsvector) or tantivy (an index under GONGKAI_DATA_DIR/search/)."),
 ]
@@ -194,6 +200,42 @@ def envdatabase(name: str, default: str) -> dict:
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                              "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     return config
+
+
+def envfloat(name: str, default: str) -> float:
+    value = _get(name, default)
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"Unexpected value {name}={value!r}; use a number of seconds, 0 or more")
+    return number
+
+
+def envcaches(name: str, data_dir: Path) -> dict:
+    """CACHES: "default" is shared by every process (the catalogue generation, counts), from
+    ``name``'s URL; "pages" holds rendered pages in each process's memory, always keyed by
+    that generation, so it needs no sharing."""
+    url = _get(name, "").strip()
+    scheme, _, rest = url.partition("://")
+    if not url:
+        default = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                   "LOCATION": str(data_dir / "cache")}
+    elif scheme in ("redis", "rediss"):
+        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif scheme == "file" and rest:
+        default = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                   "LOCATION": rest}
+    elif scheme == "locmem":
+        default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                   "LOCATION": "gongkai"}
+    else:
+        raise ImproperlyConfigured(f"Unexpected value {name}={url!r}; use redis://HOST:PORT/DB, "
+                                   "file:///PATH or locmem://")
+    pages = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+             "OPTIONS": {"MAX_ENTRIES": 5000}}
+    return {"default": default, "pages": pages}
 
 
 def https_settings(site_url: str, *, behind_proxy: bool, hsts_seconds: int = HSTS_SECONDS,

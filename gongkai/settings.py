@@ -13,8 +13,10 @@ from gongkai.config import (
     HSTS_SECONDS,
     SEARCH_BACKENDS,
     envbool,
+    envcaches,
     envchoice,
     envdatabase,
+    envfloat,
     envint,
     envlist,
     envorigins,
@@ -113,6 +115,11 @@ GONGKAI_SEARCH = {
 }
 if search_backend := envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS):
     GONGKAI_SEARCH["default"]["BACKEND"] = search_backend
+
+# Public pages are cached under the catalogue's generation (gongkai/web/caching.py) and
+# 浏览次数 is written in batches (gongkai/documents/views_count.py).
+CACHES = envcaches("GONGKAI_CACHE_URL", DATA_DIR)
+VIEW_COUNT_FLUSH_SECONDS = envfloat("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from gongkai.config import envcaches, envfloat
+
+
+def test_the_embedded_default_shares_a_file_cache_in_the_data_directory(monkeypatch):
+    monkeypatch.delenv("GONGKAI_CACHE_URL", raising=False)
+    caches = envcaches("GONGKAI_CACHE_URL", Path("/srv/gongkai"))
+    assert caches["default"]["BACKEND"].endswith("FileBasedCache")
+    assert caches["default"]["LOCATION"] == "/srv/gongkai/cache"
+    assert caches["pages"]["BACKEND"].endswith("LocMemCache")
+
+
+@pytest.mark.parametrize(("url", "backend", "location"), [
+    ("redis://127.0.0.1:6379/1", "RedisCache", "redis://127.0.0.1:6379/1"),
+    ("file:///var/cache/gongkai", "FileBasedCache", "/var/cache/gongkai"),
+    ("locmem://", "LocMemCache", "gongkai"),
+])
+def test_it_reads_the_cache_url(monkeypatch, url, backend, location):
+    monkeypatch.setenv("GONGKAI_CACHE_URL", url)
+    default = envcaches("GONGKAI_CACHE_URL", Path("/x"))["default"]
+    assert default["BACKEND"].endswith(backend) and default["LOCATION"] == location
+
+
+def test_it_names_the_variable_of_a_cache_url_it_cannot_use(monkeypatch):
+    monkeypatch.setenv("GONGKAI_CACHE_URL", "memcached://10.0.0.1")
+    with pytest.raises(ImproperlyConfigured, match="GONGKAI_CACHE_URL"):
+        envcaches("GONGKAI_CACHE_URL", Path("/x"))
+
+
+@pytest.mark.parametrize("value", ["-1", "soon"])
+def test_it_refuses_a_flush_interval_that_is_not_seconds(monkeypatch, value):
+    monkeypatch.setenv("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", value)
+    with pytest.raises(ImproperlyConfigured, match="GONGKAI_VIEW_COUNT_FLUSH_SECONDS"):
+        envfloat("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1")
+    monkeypatch.setenv("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "0.5")
+    assert envfloat("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1") == 0.5
