@@ -134,6 +134,11 @@ class Document(models.Model):
     )
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
     source_url = models.URLField("来源地址", max_length=500, blank=True)
+    source_key = models.CharField(
+        "来源键", max_length=128, unique=True, null=True, blank=True, editable=False,
+        help_text="导入时记录的自然键（来源地址，或发布机构+文号+名称，或发布机构+名称+发布日期），"
+                  "再次导入同一条信息时据此更新而不重复。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -182,3 +187,5 @@ class Document(models.Model):
         if not self.superseded_by_id:
             return None
         return Document.objects.published().filter(pk=self.superseded_by_id).first()
+
+

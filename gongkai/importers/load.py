@@ -1,7 +1,28 @@
-"""Saving extracted records into the catalogue.
+"""Load extracted records into the catalogue: one record in, one Document saved (created or
+updated), with its agency. The second half of an import, after ``extract`` has read a page
+into a record (a dict) and before ``import_files`` tallies the outcome in a ``Summary``.
 
-A record is the dict that ``gongkai.importers.extract`` produces. Each record is saved in
-its own transaction, so a bad one is reported and skipped and never leaves half a document.
+    save_record(record, agency_code=None) -> Outcome     or RecordError with a one-line reason
+
+The rules (docs/importing.md):
+
+- **Checked before anything is written**: a 名称; dates that exist and fall in the accepted
+  ranges (``gongkai.lib.source_records``); a body of at most ``BODY_LIMIT`` characters; a
+  索引号 that fits its column.
+- **The same record twice is one document.** A record with a 索引号 is the document with that
+  索引号; one without is the document with its natural key (``source_key``: its source address,
+  else agency + 文号 + 名称, else agency + 名称 + 发布日期), an indexed, unique column, so each
+  lookup costs the same however large the catalogue.
+- **Concurrent imports converge.** Each record is saved in its own transaction. When another
+  import saved the same document or agency first, the unique constraints (``index_no``,
+  ``source_key``, ``Agency.name``) refuse the second copy; the record is then read again and
+  updated, up to ``ATTEMPTS`` times.
+- **Published through the workflow.** A new dated document is published by
+  ``documents.workflow.publish`` (which keeps the imported 发布日期 and assigns the 索引号); a
+  record without a 发布日期 becomes a draft that no one sees and gets no 索引号 until staff
+  give it a date (or a later import brings one).
+- **Agencies by name.** An unknown publisher is created and flagged for review; it takes the
+  统一社会信用代码/组织机构代码 its pages' 索引号 begin with when no agency holds that code.
 """
 
 import datetime as dt
@@ -9,16 +30,25 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from gongkai.catalog.models import Agency, Genre, Topic
+from gongkai.documents import workflow
 from gongkai.documents.models import Disclosure, Document, Status, Validity
-from gongkai.documents.workflow import assign_index_no
 from gongkai.lib.identifiers import normalize_doc_no
+from gongkai.lib.source_records import agency_code_in_index_no, date_problem, source_key
 from gongkai.lib.topics import split_topic_path
 
 JOINT_SEPARATORS = re.compile(r"[、，,；;]\s*|\s{2,}")
+# The longest body accepted, in characters of HTML (or of text, for a page without HTML): a
+# hundred times the longest law in the laws corpus. Longer ones are refused, not cut: a
+# disclosed document must not be published with its end missing.
+BODY_LIMIT = 2_000_000
+# Saves of one record tried before giving up, when concurrent imports collide.
+ATTEMPTS = 3
+# PostgreSQL's deadlock_detected and serialization_failure: retried like a duplicate key.
+_RETRY_SQLSTATES = {"40P01", "40001"}
 
 
 class RecordError(Exception):
@@ -31,6 +61,11 @@ class Outcome:
     document: Document
     new_agency: Agency | None = None
 
+    @property
+    def needs_date(self) -> bool:
+        """A draft for want of a 发布日期: invisible until someone gives it one."""
+        return self.document.status == Status.DRAFT and self.document.published_at is None
+
 
 @dataclass
 class Summary:
@@ -38,83 +73,178 @@ class Summary:
     updated: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     new_agencies: list[str] = field(default_factory=list)
+    # (where, title) of documents kept as drafts because the record has no 发布日期.
+    drafts: list[tuple[str, str]] = field(default_factory=list)
+    # (where, note): the record was saved, but something about it deserves a look.
+    notes: list[tuple[str, str]] = field(default_factory=list)
     # 数据核验: (where, title, inconsistent findings) for every imported page with any.
     figure_issues: list[tuple[str, str, list]] = field(default_factory=list)
 
-    def add(self, outcome: Outcome) -> None:
+    def add(self, outcome: Outcome, where: str = "") -> None:
         setattr(self, outcome.action, getattr(self, outcome.action) + 1)
         if outcome.new_agency:
             self.new_agencies.append(outcome.new_agency.name)
+        if outcome.needs_date:
+            self.drafts.append((where, outcome.document.title))
 
 
 def save_record(record: dict, *, agency_code: str | None = None) -> Outcome:
-    """Create or update the document described by ``record`` (atomically)."""
-    with transaction.atomic():
-        agency, new_agency = _agency_for(record.get("publisher"), agency_code)
-        document, action = _find_or_new(record, agency)
-        _fill(document, record, agency)
+    """Create or update the document described by ``record``, atomically."""
+    checked = _checked(record)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return _save(record, checked, agency_code)
+        except DatabaseError as error:
+            # Another import saved this document (or agency) first: read it again and update.
+            if attempt == ATTEMPTS or not _is_collision(error):
+                raise
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class _Checked:
+    """What the record says, parsed and checked before the database is touched."""
+
+    title: str
+    index_no: str
+    doc_no: str
+    written_on: dt.date | None
+    published_on: dt.date | None
+    published_at: dt.datetime | None
+    time_known: bool
+    effective_on: dt.date | None
+    body: str
+
+
+def _checked(record: dict) -> _Checked:
+    title = _required(record, "title")[:Document._meta.get_field("title").max_length]
+    index_no = (record.get("index_no") or "").strip()
+    if len(index_no) > Document._meta.get_field("index_no").max_length:
+        raise RecordError(f"索引号过长：{index_no[:40]}…")
+    today = timezone.localdate()
+    dates = {}
+    for key in ("written_on", "published_on", "effective_on"):
+        dates[key] = _date(record.get(key))
+        if problem := date_problem(key, dates[key], today):
+            raise RecordError(problem)
+    body = record.get("body_html") or record.get("body_text") or ""
+    if len(body) > BODY_LIMIT:
+        raise RecordError(f"正文过长：{len(body):,} 字符，超过上限 {BODY_LIMIT:,} 字符，未导入"
+                          f"（请拆分后再导入）")
+    published_at, time_known = _published_at(dates["published_on"], record.get("published_at_time"))
+    return _Checked(
+        title=title, index_no=index_no, doc_no=normalize_doc_no(record.get("doc_no")),
+        written_on=dates["written_on"], published_on=dates["published_on"],
+        published_at=published_at, time_known=time_known, effective_on=dates["effective_on"],
+        body=record.get("body_html") or _paragraphs(record.get("body_text") or ""),
+    )
+
+
+def _save(record: dict, checked: _Checked, agency_code: str | None) -> Outcome:
+    agency, new_agency = _agency_for(record.get("publisher"), agency_code, checked.index_no)
+    document, action = _find_or_new(record, checked, agency)
+    was_dateless_draft = document.status == Status.DRAFT and document.published_at is None
+    _fill(document, record, checked, agency)
+    if action == "created":
+        publish = document.published_at is not None
+    else:
+        # Staff decisions stand (a withdrawn document stays withdrawn); a draft kept only for
+        # want of a date is published once a record brings one.
+        publish = document.status == Status.PUBLISHED or (
+            was_dateless_draft and document.published_at is not None)
+    if publish:
+        workflow.publish(document)  # keeps the imported 发布日期; assigns the 索引号
+    else:
         document.save()
-        return Outcome(action, document, new_agency)
+    return Outcome(action, document, new_agency)
 
 
-def _agency_for(publisher: str | None, agency_code: str | None) -> tuple[Agency, Agency | None]:
+def _is_collision(error: DatabaseError) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) in _RETRY_SQLSTATES
+
+
+def _agency_for(publisher: str | None, agency_code: str | None,
+                index_no: str) -> tuple[Agency, Agency | None]:
     """The page's publisher, else the agency named by --agency; unknown names are created
-    and flagged for staff to complete their code. A jointly issued document
-    (国务院办公厅、中央军委办公厅) belongs to the first agency named."""
+    and flagged for staff to complete. A jointly issued document (国务院办公厅、中央军委办公厅)
+    belongs to the first agency named."""
     name = JOINT_SEPARATORS.split((publisher or "").strip())[0].strip()
     if name:
         found = (Agency.objects.filter(name=name).first()
                  or Agency.objects.filter(short_name=name).first())
         if found:
             return found, None
-        created = Agency.objects.create(name=name, needs_review=True)
-        return created, created
+        # get_or_create: an import running beside this one may create the same agency first.
+        agency, created = Agency.objects.get_or_create(
+            name=name, defaults={"needs_review": True, "code": _unclaimed_code(index_no)})
+        return agency, agency if created else None
     if agency_code:
-        found = Agency.objects.filter(code=agency_code.strip().upper()).first()
+        found = _agency_with_code(agency_code.strip().upper())
         if not found:
             raise RecordError(f"目录中没有机构代码为 {agency_code} 的发布机构")
         return found, None
     raise RecordError("页面没有发布机构，请用 --agency 指定机构代码")
 
 
-def _find_or_new(record: dict, agency: Agency) -> tuple[Document, str]:
-    index_no = (record.get("index_no") or "").strip()
-    if len(index_no) > Document._meta.get_field("index_no").max_length:
-        raise RecordError(f"索引号过长：{index_no[:40]}…")
-    if index_no:
-        existing = Document.objects.filter(index_no=index_no).first()
+def _agency_with_code(code: str) -> Agency | None:
+    # "code <> ''" repeats the unique index's condition, so SQLite can use that partial index.
+    return Agency.objects.filter(code=code).exclude(code="").first() if code else None
+
+
+def _unclaimed_code(index_no: str) -> str:
+    """The agency code the page's 索引号 begins with, if valid and no agency holds it yet:
+    the new agency's own documents are then numbered in the series its site used."""
+    code = agency_code_in_index_no(index_no)
+    return code if code and not _agency_with_code(code) else ""
+
+
+def _find_or_new(record: dict, checked: _Checked, agency: Agency) -> tuple[Document, str]:
+    key = source_key(agency=str(agency.pk), title=checked.title, doc_no=checked.doc_no,
+                     published_on=checked.published_on, source_url=record.get("source_url") or "")
+    if checked.index_no:
+        existing = Document.objects.filter(index_no=checked.index_no).first()
     else:
-        # Without a 索引号 the same page imported twice is recognised by what it says.
-        existing = Document.objects.filter(
-            agency=agency, title=_required(record, "title"),
-            doc_no=normalize_doc_no(record.get("doc_no")),
-            published_at__date=_date(record.get("published_on")),
-        ).first()
+        existing = Document.objects.filter(source_key=key).first()
+        if existing is None and key.startswith(("url:", "url#")):
+            # Imported before without its address: the same page if that copy has none.
+            existing = Document.objects.filter(
+                source_key=_content_key(agency, checked), source_url="").first()
     if existing:
         return existing, "updated"
-    return Document(index_no=index_no or None, status=Status.PUBLISHED,
+    if checked.index_no and Document.objects.filter(source_key=key).exists():
+        key = None  # another document (with another 索引号) has the same content: both stay
+    return Document(index_no=checked.index_no or None, source_key=key, status=Status.DRAFT,
                     disclosure=Disclosure.ACTIVE), "created"
 
 
-def _fill(document: Document, record: dict, agency: Agency) -> None:
-    document.title = _required(record, "title")[:500]
+def _content_key(agency: Agency, checked: _Checked) -> str:
+    return source_key(agency=str(agency.pk), title=checked.title, doc_no=checked.doc_no,
+                      published_on=checked.published_on)
+
+
+def _fill(document: Document, record: dict, checked: _Checked, agency: Agency) -> None:
+    document.title = checked.title
     document.agency = agency
     publisher = (record.get("publisher") or "").strip()
     document.publisher_label = publisher if publisher != agency.name else ""
-    document.doc_no = record.get("doc_no") or ""
-    document.written_on = _date(record.get("written_on"))
-    document.published_at, document.published_time_known = _published_at(record)
+    document.doc_no = checked.doc_no
+    document.written_on = checked.written_on
+    if checked.published_at is not None:
+        document.published_at, document.published_time_known = checked.published_at, checked.time_known
+    # A record without a date leaves an existing document's date as it was.
     document.subject_terms = [t for t in (record.get("subject_terms") or []) if t]
     document.abstract = record.get("abstract") or ""
-    document.body = record.get("body_html") or _paragraphs(record.get("body_text") or "")
+    document.body = checked.body
     _classify(document, record.get("category"))
     if genre := (record.get("genre") or "").strip():
         document.genre, _ = Genre.objects.get_or_create(name=genre)
     if validity := record.get("validity"):
         document.validity = _choice(Validity, validity)
-    document.effective_on = _date(record.get("effective_on")) or document.effective_on
+    document.effective_on = checked.effective_on or document.effective_on
     document.source_url = record.get("source_url") or document.source_url
-    assign_index_no(document)
 
 
 def _classify(document: Document, category: str | None) -> None:
@@ -125,11 +255,9 @@ def _classify(document: Document, category: str | None) -> None:
         document.topic = Topic.from_path(category)
 
 
-def _published_at(record: dict) -> tuple[dt.datetime | None, bool]:
-    day = _date(record.get("published_on"))
+def _published_at(day: dt.date | None, time_text: str | None) -> tuple[dt.datetime | None, bool]:
     if day is None:
         return None, False
-    time_text = record.get("published_at_time")
     try:
         time = dt.time.fromisoformat(time_text) if time_text else dt.time(0, 0)
     except ValueError:

@@ -21,9 +21,11 @@ def run_import(*args) -> str:
     return out.getvalue()
 
 
-class ImportTestCase(BaseTestCase):
-    def write_jsonl(self, tmp, *records, raw_lines=()):
-        path = tmp / "batch.jsonl"
+class ImportCase(BaseTestCase):
+    """The shared cast and a temporary folder (``self.tmp``) to write files to import."""
+
+    def write_jsonl(self, tmp, *records, raw_lines=(), name="batch.jsonl"):
+        path = tmp / name
         lines = [json.dumps(r, ensure_ascii=False) for r in records] + list(raw_lines)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
@@ -38,6 +40,8 @@ class ImportTestCase(BaseTestCase):
     def tearDown(self):
         self._tmp.cleanup()
 
+
+class ImportTestCase(ImportCase):
     def test_it_imports_a_record_published_with_a_new_index_no(self):
         out = run_import(self.write_jsonl(self.tmp, RECORD))
         doc = Document.objects.get(title=RECORD["title"])
@@ -160,7 +164,7 @@ class ExtractCommandTestCase(BaseTestCase):
         assert len(result.stderr.strip().splitlines()) == 1 and f.name in result.stderr
 
 
-class ImportFigureCheckTestCase(ImportTestCase):
+class ImportFigureCheckTestCase(ImportCase):
     def test_the_summary_lists_figures_that_do_not_add_up(self):
         wrong = "受理群众诉求1080宗，其中已化解1062件，待受理14宗，化解中1宗，继续研究3宗，成功率为98.30%。"
         out = run_import(self.write_jsonl(self.tmp, {**RECORD, "body_text": wrong}))
@@ -174,7 +178,7 @@ class ImportFigureCheckTestCase(ImportTestCase):
         assert doc.publisher == "国务院办公厅、中央军委办公厅"
 
 
-class ImportCatalogueFieldsTestCase(ImportTestCase):
+class ImportCatalogueFieldsTestCase(ImportCase):
     def test_json_lines_may_carry_genre_validity_and_source(self):
         record = {**RECORD, "genre": "规章", "validity": "现行有效", "effective_on": "2023-03-01",
                   "source_url": "https://www.gov.cn/zhengce/content/x.htm"}

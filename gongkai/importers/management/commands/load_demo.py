@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 
 import gongkai.demo
 from gongkai.catalog.models import Agency
+from gongkai.importers.import_files import import_paths
 from gongkai.importers.report import print_summary
-from gongkai.importers.run import import_paths
 
 DEMO_DATA = Path(gongkai.demo.__file__).resolve().parent / "data"
 

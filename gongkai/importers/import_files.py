@@ -1,0 +1,81 @@
+"""Import files or folders of pages into the catalogue: the engine behind ``gongkai import``
+and ``gongkai load_demo``. It walks the files, extracts each one's records
+(``extract.extract_all``), saves each record (``load.save_record``) and tallies what became of
+it in a ``Summary``; nothing that goes wrong with one file or one record stops the run.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+from django.db import transaction
+from tqdm import tqdm
+
+from gongkai.checks.documents import inconsistencies, record_text
+
+from .extract import extract_all
+from .load import RecordError, Summary, save_record
+
+# In a folder, only these are taken as pages; named files are always tried.
+PAGE_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsonl"}
+LINE_FORMATS = {".jsonl", ".ndjson", ".jsonlines"}
+
+
+def find_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
+        else:
+            yield path
+
+
+def import_paths(paths, *, agency_code=None, dry_run=False, progress=True) -> Summary:
+    """Import every document found under ``paths``; with ``dry_run`` nothing is kept."""
+    summary = Summary()
+    files = list(find_files(paths))
+    # A real run commits record by record, so an interrupted import keeps what it finished;
+    # a dry run does all the same work inside one transaction and rolls it back.
+    with transaction.atomic() if dry_run else nullcontext():
+        # disable=None: a progress bar on a terminal, none in logs and pipes.
+        for path in tqdm(files, unit="个文件", disable=None if progress else True, leave=False):
+            import_file(path, summary, agency_code)
+        if dry_run:
+            transaction.set_rollback(True)
+    return summary
+
+
+def import_file(path: Path, summary: Summary, agency_code: str | None = None) -> None:
+    """Import the records of one file into ``summary``. A file or a record that fails, for
+    whatever reason, is reported in ``summary.skipped`` and the rest go on."""
+    lines = path.suffix.lower() in LINE_FORMATS
+    try:
+        extracted = extract_all(path)
+    except Exception as error:  # a page that breaks the extractor costs that page only
+        summary.skipped.append((str(path), _reason("无法读取", error)))
+        return
+    for position, record, error in extracted:
+        where = f"{path} 第{position}行" if lines and position else str(path)
+        if error:
+            summary.skipped.append((where, error))
+            continue
+        try:
+            outcome = save_record(record, agency_code=agency_code)
+        except RecordError as e:
+            summary.skipped.append((where, str(e)))
+            continue
+        except Exception as e:
+            # save_record's own transaction has rolled back: nothing half-written remains.
+            summary.skipped.append((where, _reason("无法保存", e)))
+            continue
+        summary.add(outcome, where)
+        try:
+            if findings := inconsistencies(record_text(record)):
+                summary.figure_issues.append((where, record["title"], findings))
+        except Exception as e:
+            summary.notes.append((where, _reason("已导入，但数据核验未能完成", e)))
+
+
+def _reason(what: str, error: Exception) -> str:
+    detail = (str(error).strip().splitlines() or [""])[0]
+    return f"{what}：{type(error).__name__}" + (f"：{detail}" if detail else "")
