@@ -82,8 +82,9 @@ class Summary:
 
     def add(self, outcome: Outcome, where: str = "") -> None:
         setattr(self, outcome.action, getattr(self, outcome.action) + 1)
-        if outcome.new_agency:
-            self.new_agencies.append(outcome.new_agency.name)
+        if agency := outcome.new_agency:
+            self.new_agencies.append(
+                f"{agency.name}（机构代码 {agency.code} 取自索引号）" if agency.code else agency.name)
         if outcome.needs_date:
             self.drafts.append((where, outcome.document.title))
 

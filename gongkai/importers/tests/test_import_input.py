@@ -156,7 +156,7 @@ class AgencyCodeFromIndexNoTestCase(ImportCase):
         out = run_import(self.write_jsonl(self.tmp, record, undated_sibling))
         agency = Agency.objects.get(name="惠州市某局")
         assert agency.code == "11441700007280420Y" and agency.needs_review
-        assert "惠州市某局" in out and "补全机构代码" in out
+        assert "核对并补全机构代码：惠州市某局（机构代码 11441700007280420Y 取自索引号）" in out
         # Its documents without a 索引号 of their own are numbered in the same series.
         assert Document.objects.get(title="同一机构的另一篇").index_no == "11441700007280420Y/2023-00001"
         assert Document.objects.get(title=RECORD["title"]).index_no == "11441700007280420Y/2023-00012"
