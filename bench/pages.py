@@ -214,9 +214,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--pages", default="", help="comma-separated subset of page names")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--build-only", action="store_true", help="load and index, measure nothing")
     args = parser.parse_args()
 
     build(args.db, args.docs, args.search, args.seed)
+    if args.build_only:
+        return
     env = environment(args.db, args.docs, args.search)
     sets = page_sets(env, args.docs, args.seed)
     wanted = [p for p in args.pages.split(",") if p]

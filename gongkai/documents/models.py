@@ -147,7 +147,14 @@ class Document(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "政府信息"
         ordering = [F("published_at").desc(nulls_last=True), "-pk"]
-        indexes = [models.Index(fields=["agency", "status", "published_at"])]
+        indexes = [
+            # The public lists, newest first (Document.objects.published().newest_first()):
+            # equality on status and disclosure, then the index read backwards by date.
+            models.Index(fields=["status", "disclosure", "published_at", "id"],
+                         name="document_public_newest"),
+            models.Index(fields=["agency", "status", "disclosure", "published_at", "id"],
+                         name="document_agency_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.title
