@@ -57,9 +57,12 @@ def _file_text(path: str) -> str:
     try:
         return record_text(extract(path))
     except ExtractError:
-        if b"\x00" in data[:4096]:
-            raise CommandError(f"{path}: 不是文本文件", returncode=2)
-        return decode(data)
+        pass
+    try:
+        # The extractor's judgement of text: a stray NUL byte is dropped, a binary file refused.
+        return decode(data).replace("\x00", "")
+    except ExtractError as e:
+        raise CommandError(f"{path}: 不是文本文件（{e.reason}）", returncode=2)
 
 
 def _dumps(value) -> str:
