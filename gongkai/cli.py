@@ -14,6 +14,7 @@ ALIASES = {
     "check": "check_figures",
     "system-check": "check",
     "learn-questions": "learn_questions",
+    "optimize-db": "optimize_db",
 }
 
 

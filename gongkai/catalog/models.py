@@ -63,6 +63,19 @@ class Agency(models.Model):
         return self.short_name or self.name
 
 
+class AgencyCount(models.Model):
+    """How many documents of an agency are published or scheduled — the home page's count,
+    kept in step by gongkai.documents.counts when documents are saved or deleted, so the page
+    never counts a million rows. ``gongkai optimize-db`` recounts (after bulk SQL changes)."""
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="+")
+    publishable = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构信息数"
+
+
 class Topic(models.Model):
     """主题分类, a two-level tree such as 综合政务\\政务公开."""
 

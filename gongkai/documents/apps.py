@@ -12,9 +12,10 @@ class DocumentsConfig(AppConfig):
 
         from gongkai.catalog.models import Agency, Audience, Genre, Topic
 
-        from . import generation, maintenance
+        from . import counts, generation, maintenance
         from .models import Document
 
         generation.connect([Document, Agency, Topic, Genre, Audience])
+        counts.connect()
         post_migrate.connect(maintenance.after_migrate, sender=self,
                              dispatch_uid="documents_statistics")

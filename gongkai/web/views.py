@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from gongkai.catalog.models import Agency, Genre, Topic
+from gongkai.documents.counts import public_counts as agency_counts
 from gongkai.documents.models import Document
 from gongkai.documents.views_count import view_counter
 
@@ -17,7 +18,7 @@ PAGE_SIZE = 20
 
 def home(request):
     def render_home():
-        counts = cached_value(("agency-counts",), lambda: public_counts("agency"))
+        counts = agency_counts()
         agencies = sorted(Agency.objects.filter(pk__in=counts), key=lambda a: (-counts[a.pk], a.name))
         for agency in agencies:
             agency.n = counts[agency.pk]
@@ -27,7 +28,7 @@ def home(request):
     return cached_page(request, ("home",), render_home)
 
 
-def public_counts(field: str, **filters) -> dict:
+def counts_by(field: str, **filters) -> dict:
     """{value of ``field``: published documents} — one GROUP BY, cached per generation."""
     documents = Document.objects.published().filter(**filters)
     return dict(documents.values_list(field).annotate(n=Count("pk")).order_by())
@@ -54,8 +55,8 @@ def agency(request, pk):
     agency = get_object_or_404(Agency, pk=pk)
 
     def render_agency():
-        topics = cached_value(("topic-counts", pk), lambda: public_counts("topic", agency=pk))
-        genres = cached_value(("genre-counts", pk), lambda: public_counts("genre", agency=pk))
+        topics = cached_value(("topic-counts", pk), lambda: counts_by("topic", agency=pk))
+        genres = cached_value(("genre-counts", pk), lambda: counts_by("genre", agency=pk))
         documents = Document.objects.published().filter(agency=agency)
         return render(request, "web/agency.html", {
             "agency": agency,

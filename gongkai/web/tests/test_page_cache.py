@@ -130,4 +130,47 @@ class ViewCountTestCase(BaseTestCase):
             published_at=aware(2099, 1, 1))
         assert self.client.get(later.get_absolute_url()).status_code == 404
         for cache in caches.all(initialized_only=True):
-            assert not any("document:%d:" % later.pk in str(k) for k in getattr(cache, "_cache", {}))
+            assert not any(f"document:{later.pk}:" in str(k) for k in getattr(cache, "_cache", {}))
+
+
+class AgencyCountTestCase(BaseTestCase):
+    """The home page's counts are maintained per agency, not counted per request."""
+
+    def home_count(self, agency) -> int | None:
+        from gongkai.documents.counts import public_counts
+
+        return public_counts().get(agency.pk)
+
+    def test_counts_follow_publication_withdrawal_moves_and_deletion(self):
+        assert self.home_count(self.cuizhu) == 1  # the summary; the draft does not count
+        workflow.publish(self.draft)
+        assert self.home_count(self.cuizhu) == 2
+        workflow.withdraw(self.summary)
+        assert self.home_count(self.cuizhu) == 1
+        self.draft.agency = self.gwyb
+        self.draft.save()
+        assert (self.home_count(self.cuizhu), self.home_count(self.gwyb)) == (None, 2)
+        self.notice.delete()
+        assert self.home_count(self.gwyb) == 1
+
+    def test_a_scheduled_document_counts_from_its_hour(self):
+        import time_machine
+
+        Document.objects.create(title="定时", agency=self.gwyb, status=Status.PUBLISHED,
+                                published_at=aware(2099, 1, 1))
+        assert self.home_count(self.gwyb) == 1
+        with time_machine.travel(aware(2099, 1, 2)):
+            assert self.home_count(self.gwyb) == 2
+
+    def test_recount_puts_bulk_changes_right(self):
+        from gongkai.documents.counts import recount
+
+        Document.objects.filter(pk=self.notice.pk).update(status=Status.WITHDRAWN)
+        assert self.home_count(self.gwyb) == 1  # QuerySet.update sends no signal
+        recount()
+        assert self.home_count(self.gwyb) is None
+
+    def test_the_home_page_shows_the_maintained_counts(self):
+        workflow.publish(self.draft)
+        html = self.client.get("/").content.decode()
+        assert f'href="/agencies/{self.cuizhu.pk}/">深圳市罗湖区翠竹街道办事处</a> <span class="count">2</span>' in html
