@@ -40,6 +40,16 @@ BROWSER_MARKS = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
 
+# The project standard: WCAG 2.1 A and AA, as axe-core tags its rules.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+# Recorded in every frame before the page's own scripts run.
+CSP_RECORDER = """
+window.__csp_violations = [];
+document.addEventListener("securitypolicyviolation", e => window.__csp_violations.push({
+  directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile,
+  line: e.lineNumber, sample: e.sample}));
+"""
+
 
 def aware(*args) -> dt.datetime:
     return timezone.make_aware(dt.datetime(*args))
@@ -79,7 +89,12 @@ class BaseTestCase(TestCase):
 
 
 class BrowserTestCase(StaticLiveServerTestCase):
-    """Pages in a real browser: Debian's chromium driven by Playwright, one per class."""
+    """Pages in a real browser: Debian's chromium driven by Playwright, one per class.
+
+    Open pages with ``self.new_page()`` (a fresh context each, closed after the test): every
+    page records Content-Security-Policy violations for ``assert_no_csp_violations`` and can be
+    checked with axe-core by ``assert_accessible``.
+    """
 
     @classmethod
     def setUpClass(cls):
@@ -101,3 +116,64 @@ class BrowserTestCase(StaticLiveServerTestCase):
         cls.browser.close()
         cls.playwright.stop()
         super().tearDownClass()
+
+    def new_page(self, viewport=None, **context_options):
+        """A page in a context of its own (``java_script_enabled=False``…), closed after the
+        test, that records CSP violations: ``securitypolicyviolation`` events (when JavaScript
+        runs) and the console's Content Security Policy messages."""
+        context = self.browser.new_context(
+            viewport=viewport or {"width": 1100, "height": 900}, **context_options)
+        self.addCleanup(context.close)
+        context.add_init_script(CSP_RECORDER)
+        page = context.new_page()
+        messages = []
+        page.on("console", lambda m: messages.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        self.__dict__.setdefault("_csp_console", {})[page] = messages
+        if context_options.get("java_script_enabled") is False:
+            self.__dict__.setdefault("_no_javascript", set()).add(page)
+        return page
+
+    def csp_violations(self, page) -> list[str]:
+        """What the page's policy blocked so far, one line each."""
+        found = list(self.__dict__.get("_csp_console", {}).get(page, []))
+        if page in self.__dict__.get("_no_javascript", ()):
+            return found  # no events without JavaScript: the console messages are all there is
+        # Violation events are dispatched in a task of their own: let one run first.
+        events = page.evaluate(
+            "() => new Promise(ok => setTimeout(() => ok(window.__csp_violations || [])))")
+        found += [f"{e['directive']} blocked {e['blocked'] or 'inline'} "
+                  f"({e['source']}:{e['line']}) {e['sample']}".rstrip() for e in events]
+        return found
+
+    def assert_no_csp_violations(self, page) -> None:
+        found = self.csp_violations(page)
+        assert not found, f"{page.url}: {len(found)} CSP violation(s):\n" + "\n".join(found)
+
+    def axe_violations(self, page, tags=AXE_TAGS) -> list[dict]:
+        """axe-core's violations of the rules tagged ``tags`` on the page as it is now."""
+        from axe_playwright_python.base import AXE_SCRIPT
+
+        # Evaluated through the DevTools protocol, so the page's CSP does not block it.
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(AXE_SCRIPT)
+        results = page.evaluate(
+            "options => axe.run(document, options)",
+            {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]})
+        return results["violations"]
+
+    def assert_accessible(self, page, tags=AXE_TAGS) -> None:
+        """0 axe-core violations of WCAG 2.1 A and AA rules (or of ``tags``)."""
+        violations = self.axe_violations(page, tags)
+        assert not violations, f"{page.url}: {len(violations)} axe violation(s):\n" + \
+            format_axe_violations(violations)
+
+
+def format_axe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for node in v["nodes"]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"    {', '.join(map(str, node['target']))}: {summary}")
+    return "\n".join(lines)

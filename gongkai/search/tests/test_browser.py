@@ -15,10 +15,9 @@ class SearchPageBrowserTestCase(BrowserTestCase):
         get_search_backend().clear()
         BaseTestCase.setUpTestData.__func__(type(self))
         add_search_cast(type(self))
-        self.page = self.browser.new_page(viewport={"width": 1100, "height": 900})
+        self.page = self.new_page()
 
     def tearDown(self):
-        self.page.close()
         get_search_backend().clear()
 
     def test_it_searches_clicks_a_facet_and_highlights_the_words(self):
@@ -27,7 +26,7 @@ class SearchPageBrowserTestCase(BrowserTestCase):
         self.page.click(".search-form button")
         assert self.page.inner_text(".results h1 .count") == "共 3 条"
         assert self.page.title().startswith("翠竹街道 - 检索结果")
-        marks = self.page.eval_on_selector_all(".hit h3 mark", "es => es.map(e => e.textContent)")
+        marks = self.page.eval_on_selector_all(".hit h2 mark", "es => es.map(e => e.textContent)")
         assert marks == ["翠竹街道"] * 3
         self.page.click('[data-facet="genre"] a:has-text("工作总结")')
         assert self.page.inner_text(".results h1 .count") == "共 2 条"

@@ -10,10 +10,7 @@ class DocumentPageBrowserTestCase(BrowserTestCase):
 
     def setUp(self):
         self.setUpTestData()
-        self.page = self.browser.new_page(viewport={"width": 1100, "height": 900})
-
-    def tearDown(self):
-        self.page.close()
+        self.page = self.new_page()
 
     def body_font_size(self) -> str:
         return self.page.eval_on_selector(".doc-body", "e => getComputedStyle(e).fontSize")
@@ -30,12 +27,18 @@ class DocumentPageBrowserTestCase(BrowserTestCase):
         assert self.body_font_size() == "14px"
 
     def test_it_switches_font_size_without_javascript(self):
-        context = self.browser.new_context(java_script_enabled=False)
-        page = context.new_page()
+        page = self.new_page(java_script_enabled=False)
         page.goto(self.live_server_url + self.summary.get_absolute_url())
         page.click("a[data-font=large]")
         assert page.eval_on_selector(".doc-body", "e => getComputedStyle(e).fontSize") == "20px"
-        context.close()
+        self.assert_no_csp_violations(page)
+
+    def test_it_prints_from_the_print_button(self):
+        self.page.add_init_script("window.print = () => { window.printed = true; };")
+        self.page.goto(self.live_server_url + self.summary.get_absolute_url())
+        self.page.click("text=【打印】")
+        assert self.page.evaluate("window.printed") is True
+        self.assert_no_csp_violations(self.page)
 
     def test_it_prints_the_record_and_body_only(self):
         self.page.goto(self.live_server_url + self.summary.get_absolute_url())
@@ -74,3 +77,6 @@ class DocumentPageBrowserTestCase(BrowserTestCase):
         scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= 375
         self.page.screenshot(path=str(SCREENSHOTS / "document-phone.png"), full_page=True)
+        self.page.click("text=长者模式")  # larger type everywhere, still no sideways scrolling
+        assert "elder" in self.page.get_attribute("html", "class")
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= 375
