@@ -74,22 +74,23 @@ def main():
     files = write_files(work, args.docs)
     rates = []
     for number, path in enumerate(files, start=1):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         summary = import_paths([path], progress=False)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         done = summary.created + summary.updated
-        rates.append((number, done / seconds))
-        print(f"  thousand {number}: {done / seconds:,.0f} docs/s "
+        rates.append((number, done / seconds, done / cpu))
+        print(f"  thousand {number}: {done / seconds:,.0f} docs/s, {done / cpu:,.0f} per CPU-second "
               f"(skipped {len(summary.skipped)})", file=sys.stderr, flush=True)
-    shown = [r for r in rates if r[0] in (1, len(rates)) or r[0] % 5 == 0]
+    # The first thousand also loads the segmentation dictionary: the second is the baseline too.
+    shown = [r for r in rates if r[0] in (1, 2, len(rates)) or r[0] % 5 == 0]
     print(f"## `gongkai import`, {args.docs:,} records without 索引号 "
           f"({connection.vendor}, {PER_FILE:,} per file)\n")
-    print("| thousand | docs/s |")
-    print("|---|---|")
-    for number, rate in shown:
-        print(f"| {number:,} | {rate:,.0f} |")
-    first, last = rates[0][1], rates[-1][1]
-    print(f"\nlast ÷ first: {last / first:.2f}")
+    print("| thousand | docs/s (wall clock) | docs per CPU-second of the importing process |")
+    print("|---|---|---|")
+    for number, rate, cpu_rate in shown:
+        print(f"| {number:,} | {rate:,.0f} | {cpu_rate:,.0f} |")
+    print(f"\nlast ÷ second thousand: {rates[-1][1] / rates[1][1]:.2f} (wall), "
+          f"{rates[-1][2] / rates[1][2]:.2f} (CPU)")
 
 
 if __name__ == "__main__":
