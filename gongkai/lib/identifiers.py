@@ -66,7 +66,20 @@ def normalize_doc_no(value: str | None) -> str:
     return _DOC_NO_BRACKETS.sub(r"〔\1〕", text)
 
 
-INDEX_NO_RE = re.compile(r"^[0-9A-Z]{9,18}/\d{4}-\d{5}$")
+# The shape of a normalised 文号: 机关代字 〔年份〕 序号 号, e.g. 国办函〔2018〕71号.
+_DOC_NO = re.compile(r"(?P<prefix>\D{1,20}?)〔(?P<year>\d{4})〕(?P<serial>\d+)号")
+_DOC_NO_PREFIX = re.compile(r"^(\D+?)〔?\d{4}")
+
+
+def is_doc_no(value: str | None) -> bool:
+    """True when ``value``, however its brackets are typed, is a whole 文号."""
+    return bool(_DOC_NO.fullmatch(normalize_doc_no(value)))
+
+
+def doc_no_prefix(value: str | None) -> str:
+    """机关代字 of a 文号: 国办函〔2018〕71号 (or 国办函[2018]71号) gives 国办函."""
+    match = _DOC_NO_PREFIX.match(normalize_doc_no(value))
+    return match.group(1) if match else ""
 
 
 def format_index_no(pattern: str, *, agency_code: str, year: int, serial: int) -> str:

@@ -17,6 +17,8 @@ import unicodedata
 
 import rjieba
 
+from gongkai.lib import identifiers
+
 # A token worth indexing has at least one letter, digit or CJK character.
 _WORDLIKE = re.compile(r"\w")
 # rjieba's search mode emits the 2- and 3-character dictionary words inside a longer word;
@@ -126,7 +128,6 @@ _AGENCY_PARTS = re.compile(
     r".+?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|旗|盟|镇|乡|街道|社区|村)"
     r"(?=.{2,})"
 )
-_DOC_NO_PREFIX = re.compile(r"^(\D+?)[〔\[(（【]?\d{4}")
 
 
 def agency_name_words(name: str) -> list[str]:
@@ -141,6 +142,5 @@ def agency_name_words(name: str) -> list[str]:
 
 
 def doc_no_prefix(doc_no: str) -> str:
-    """机关代字 of a 文号: 国办函〔2018〕71号 gives 国办函."""
-    match = _DOC_NO_PREFIX.match(normalize(doc_no).strip())
-    return match.group(1) if match else ""
+    """机关代字 of a 文号 as a dictionary word (normalised like every indexed word)."""
+    return normalize(identifiers.doc_no_prefix(doc_no))

@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 import rjieba
 
+from gongkai.lib.identifiers import is_doc_no
 from gongkai.lib.topics import normalize_topic_path
 from gongkai.search.segment import Segmenter, normalize
 
@@ -516,7 +517,6 @@ def suggest_topic(text: str, title: str = "", *, k: int = 5, corpus=None,
 # 内容概述 --------------------------------------------------------------------------------
 
 _SENTENCE_END = "。！？!?"
-_DOC_NO_LINE = re.compile(r"^\S{1,20}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号$")
 _DATE_LINE = re.compile(
     r"^[(（]?[\d〇○Ｏ零一二三四五六七八九十]{2,4}\s*年[\d〇○零一二三四五六七八九十]{1,3}\s*月"
     r"[\d〇○零一二三四五六七八九十]{1,3}\s*日[)）]?$")
@@ -545,7 +545,7 @@ def _sentences(text: str, max_chars: int) -> list[str]:
     out = []
     for raw in (text or "").splitlines():
         line = raw.strip().strip("\u3000\xa0 ")
-        if not line or _DOC_NO_LINE.match(line) or _DATE_LINE.match(line):
+        if not line or is_doc_no(line) or _DATE_LINE.match(line):
             continue
         line = line[len(_salutation(line)):].strip()
         for sentence in re.findall(r"[^。！？!?]+[。！？!?]?", line):

@@ -46,3 +46,14 @@ def test_it_normalises_doc_no_brackets(typed):
 def test_it_leaves_other_text_alone():
     assert normalize_doc_no("  无  ") == "无"
     assert normalize_doc_no(None) == ""
+
+
+def test_a_doc_no_is_recognised_however_its_brackets_are_typed():
+    from gongkai.lib.identifiers import doc_no_prefix, is_doc_no
+
+    for typed in ("国办函〔2018〕71号", "国办函[2018]71号", "国办函（2018）71号", "国办函 【2018】 71 号"):
+        assert is_doc_no(typed), typed
+        assert doc_no_prefix(typed) == "国办函"
+    for not_one in ("", "第十二条", "2018年71号", "国办函〔2018〕", "关于印发《方案》的通知"):
+        assert not is_doc_no(not_one), not_one
+    assert doc_no_prefix("深罗府2021 3号") == "深罗府"
