@@ -1,11 +1,14 @@
 """How documents are searched: the Record each one becomes (fields, facets, dictionary
-words), and the signal handlers that keep every search backend in step with the catalogue.
+words), the facets the search page offers, how a hit reads in the JSON twin, and the signal
+handlers that keep every search backend in step with the catalogue.
 
 The handlers run inside the save's transaction (``workflow.publish``/``withdraw`` are
 atomic), so a document and its index entry commit or roll back together; errors are not
 swallowed, for the same reason (the index is in our database, not an outside service).
 Bulk ``QuerySet.update()`` sends no signals: run ``gongkai reindex`` after one.
 """
+
+import datetime as dt
 
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -14,15 +17,31 @@ from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.lib.html import html_to_text, searchable_body
 from gongkai.search.backends import backend_settings, get_search_backend
 from gongkai.search.dictionary import learn
-from gongkai.search.index import Index, Record
+from gongkai.search.highlight import SCAN_CHARS
+from gongkai.search.index import Facet, Index, Record
 from gongkai.search.segment import agency_name_words, doc_no_prefix
 
 from .models import Document, Validity
 
+# Snippets read the first highlight.SCAN_CHARS characters of the text; this much HTML is
+# converted to find them (markup included), however long the body.
+SNIPPET_HTML_CHARS = 2 * SCAN_CHARS
+
 
 class DocumentIndex(Index):
+    facets = {
+        "agency": Facet("发布机构", int),
+        "topic": Facet("主题分类", int),  # the top-level topic
+        "genre": Facet("体裁分类", int),
+        "year": Facet("发布年份", int),
+        "validity": Facet("有效性", str),
+    }
+
     def public(self):
         return Document.objects.published()
+
+    def load(self, ids) -> dict:
+        return self.public().select_related("agency").in_bulk(list(ids))
 
     def get_queryset(self):
         """Published documents and those scheduled to become public: they are indexed ahead
@@ -43,14 +62,29 @@ class DocumentIndex(Index):
                 "agency": doc.agency_id,
                 "topic": doc.topic.parent_id or doc.topic_id if doc.topic_id else None,
                 "genre": doc.genre_id,
-                "year": timezone.localtime(doc.published_at).year,
+                "year": local_year(doc.published_at),
                 "validity": doc.validity or None,
             },
             words=document_words(doc),
         )
 
     def snippet_text(self, doc: Document) -> str:
-        return " ".join(filter(None, [doc.abstract, html_to_text(doc.body)]))
+        return " ".join(filter(None, [doc.abstract, html_to_text(html_prefix(doc.body))]))
+
+    def title_text(self, doc: Document) -> str:
+        return doc.title
+
+    def to_dict(self, doc: Document) -> dict:
+        """A hit of the JSON twin (docs/search.md), beside title_html, snippet_html, score."""
+        return {
+            "id": doc.pk,
+            "url": doc.get_absolute_url(),
+            "title": doc.title,
+            "index_no": doc.index_no or "",
+            "doc_no": doc.doc_no,
+            "agency": doc.agency.name,
+            "published": local_date(doc.published_at).isoformat(),
+        }
 
     def dictionary(self):
         for name, short_name in Agency.objects.values_list("name", "short_name"):
@@ -82,6 +116,29 @@ class DocumentIndex(Index):
         post_save.connect(document_saved, sender=Document, dispatch_uid="search_document_saved")
         post_delete.connect(document_deleted, sender=Document,
                             dispatch_uid="search_document_deleted")
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The date in the site's time zone; in UTC at the very ends of the calendar
+    (9999-12-31 23:00 UTC is past 9999 in Beijing)."""
+    try:
+        return timezone.localtime(moment).date()
+    except OverflowError:
+        return moment.date()
+
+
+def local_year(moment: dt.datetime) -> int:
+    return local_date(moment).year
+
+
+def html_prefix(html: str) -> str:
+    """The first SNIPPET_HTML_CHARS of ``html``, without a tag cut in half."""
+    if len(html or "") <= SNIPPET_HTML_CHARS:
+        return html or ""
+    head = html[:SNIPPET_HTML_CHARS]
+    if head.rfind("<") > head.rfind(">"):
+        head = head[:head.rfind("<")]
+    return head
 
 
 def document_words(doc: Document) -> list[str]:

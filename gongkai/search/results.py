@@ -1,15 +1,23 @@
 """From a query string to what a person sees: hits with snippets, facets, a relaxed query
 and suggestions when nothing matched. Used by the search page, its JSON twin and the
-``gongkai search`` command, so all three show the same results."""
+``gongkai search`` command, so all three show the same results.
 
+What the facets are called and hold, and how a hit reads in JSON, come from the registered
+index (``registry.get_index()``): this module knows nothing of documents.
+"""
+
+import logging
 from dataclasses import dataclass, field
+
+from django.db import transaction
 
 from .backends import get_search_backend
 from .backends.base import DATE, RELEVANCE
 from .highlight import mark, snippet
-from .index import FACETS
 from .query import Query, format_clause, parse, printable
 from .registry import get_index
+
+logger = logging.getLogger(__name__)
 
 SORTS = (RELEVANCE, DATE)
 PER_PAGE = 20
@@ -83,16 +91,22 @@ def search(text: str, *, filters=None, sort=RELEVANCE, page=1, per_page=PER_PAGE
     sort = sort if sort in SORTS else RELEVANCE
     page = max(1, min(int(page or 1), MAX_PAGE))
     results = Results(query=query, filters=filters, sort=sort, page=page, per_page=per_page)
-    def fetch(page):
-        return backend.search(query, filters=filters, sort=sort, offset=(page - 1) * per_page,
-                              limit=per_page, facets=facets)
 
-    found = fetch(page)
-    if found.total and not found.hits and page > 1:  # past the end: show the last page
-        results.page = page = min(MAX_PAGE, -(-found.total // per_page))
-        found = fetch(page)
+    def fetch(page):
+        found = backend.search(query, filters=filters, sort=sort, offset=(page - 1) * per_page,
+                               limit=per_page, facets=facets)
+        if found.total and not found.hits and page > 1:  # past the end: show the last page
+            page = min(MAX_PAGE, -(-found.total // per_page))
+            found = backend.search(query, filters=filters, sort=sort,
+                                   offset=(page - 1) * per_page, limit=per_page, facets=facets)
+        return page, found, get_index().load(pk for pk, _ in found.hits)
+
+    page, found, objects = fetch(page)
+    if forget_stale(backend, [pk for pk, _ in found.hits if pk not in objects]):
+        page, found, objects = fetch(page)  # once: now total, facets and hits agree
+    results.page = page
     results.total, results.exact, results.facets_exact = found.total, found.exact, found.facets_exact
-    results.hits = load_hits(found.hits, query_words(query, backend))
+    results.hits = make_hits(found.hits, objects, query_words(query, backend))
     results.facets = label_facets(found.facets, filters)
     if not found.total and query:
         results.relaxed = relax(query, filters, backend)
@@ -101,36 +115,55 @@ def search(text: str, *, filters=None, sort=RELEVANCE, page=1, per_page=PER_PAGE
 
 
 def clean_filters(raw) -> dict:
-    """Facet filters from request parameters: known facets only, integers where expected."""
+    """Facet filters from request parameters: the index's facets only, each value of its
+    facet's type (``Facet.clean``); anything else is ignored."""
     filters = {}
-    for name in FACETS:
-        value = raw.get(name)
-        if value in (None, ""):
-            continue
-        if name == "validity":
-            filters[name] = str(value)[:16]
-        else:
-            try:
-                filters[name] = int(value)
-            except (TypeError, ValueError):
-                continue
+    for name, facet in get_index().facets.items():
+        if (value := facet.clean(raw.get(name))) is not None:
+            filters[name] = value
     return filters
+
+
+def forget_stale(backend, ids) -> bool:
+    """Remove from ``backend`` the ids it returned that no longer belong in the index (a
+    ``QuerySet.update()`` sends no signal), so that the search can be run again with totals
+    and facets that agree with the hits. Ids that do belong stay: a record scheduled for
+    later in this minute, which FTS5's minute rowids let through, is merely not shown yet.
+    True when something was removed."""
+    if not ids:
+        return False
+    keep = set(get_index().get_queryset().filter(pk__in=ids).values_list("pk", flat=True))
+    stale = [pk for pk in ids if pk not in keep]
+    if not stale:
+        return False
+    with transaction.atomic(using=backend.database):
+        backend.remove(stale)
+    logger.warning("search index %r held %d records that are not public (ids %s): removed; "
+                   "run `gongkai reindex --check`", backend.alias, len(stale), stale[:10])
+    return True
 
 
 def load_hits(hits, words) -> list[Hit]:
     """The public objects behind ``hits``, in rank order. Whatever is no longer public is
     dropped here too, whatever the index says."""
+    return make_hits(hits, get_index().load(pk for pk, _ in hits), words)
+
+
+def make_hits(hits, objects, words) -> list[Hit]:
     index = get_index()
-    objects = index.public().select_related("agency").in_bulk([pk for pk, _ in hits])
-    return [Hit(objects[pk], score, mark(objects[pk].title, words),
+    return [Hit(objects[pk], score, mark(index.title_text(objects[pk]), words),
                 snippet(index.snippet_text(objects[pk]), words))
             for pk, score in hits if pk in objects]
 
 
 def label_facets(facets, filters) -> dict[str, list[FacetValue]]:
+    """Counts with their labels, in the order the index declares its facets."""
     index = get_index()
     labelled = {}
-    for name, counts in facets.items():
+    for name in index.facets:
+        counts = facets.get(name)
+        if counts is None:
+            continue
         labels = index.facet_labels(name, [value for value, _ in counts])
         labelled[name] = [FacetValue(value, str(labels.get(value, value)), n,
                                      filters.get(name) == value) for value, n in counts]
@@ -153,7 +186,9 @@ def relax(query: Query, filters, backend) -> list[Relaxed]:
 def suggest(query: Query, backend, limit=SUGGESTIONS) -> list[str]:
     """Catalogue titles that share words with the query."""
     ids = backend.suggest(query_words(query, backend), limit=limit)
-    return [hit.object.title for hit in load_hits([(pk, 0.0) for pk in ids], [])]
+    index = get_index()
+    objects = index.load(ids)
+    return [index.title_text(objects[pk]) for pk in ids if pk in objects]
 
 
 def exact_match(query: Query):
@@ -164,3 +199,39 @@ def exact_match(query: Query):
     if len(clauses) == 1 and not clauses[0].negated:
         return get_index().find_exact(printable(query.raw))
     return None
+
+
+def as_dict(results: Results, exact=None) -> dict:
+    """``results`` as the JSON twin of the search page (docs/search.md); ``exact`` is the
+    object the query names exactly, if any. Each hit is the index's ``to_dict`` plus its
+    highlighted title and snippet and its score."""
+    index = get_index()
+    if exact is not None:
+        named = index.to_dict(exact)
+        exact = {"url": named.get("url"), "title": named.get("title")}
+    return {
+        "q": results.query.raw,
+        "query": results.query.text,
+        "exact_match": exact,
+        "total": results.total,
+        "total_exact": results.exact,
+        "page": results.page,
+        "per_page": results.per_page,
+        "num_pages": results.num_pages,
+        "sort": results.sort,
+        "filters": results.filters,
+        "results": [hit_dict(hit, index) for hit in results.hits],
+        "facets": {name: [{"value": v.value, "label": v.label, "count": v.count,
+                           "selected": v.selected} for v in values]
+                   for name, values in results.facets.items()},
+        "facets_exact": results.facets_exact,
+        "relaxed": [{"q": r.text, "count": r.count, "dropped": r.dropped}
+                    for r in results.relaxed],
+        "suggestions": results.suggestions,
+    }
+
+
+def hit_dict(hit: Hit, index=None) -> dict:
+    data = (index or get_index()).to_dict(hit.object)
+    return {**data, "title_html": hit.title, "snippet_html": hit.snippet,
+            "score": round(hit.score, 6)}

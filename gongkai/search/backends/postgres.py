@@ -17,8 +17,7 @@ and above GATE only the WINDOW newest matches are ranked.
 
 from django.db import transaction
 
-from ..index import FACETS
-from .base import DATE, BaseSearchBackend, Found
+from .base import DATE, SLOT_COLUMNS, BaseSearchBackend, Found
 
 # Fields in the order their tsvectors are concatenated: short ones first, so the body's
 # positions (which PostgreSQL clamps at 16383) never push the others off the end.
@@ -55,7 +54,7 @@ class SearchBackend(BaseSearchBackend):
 
     def row(self, record, segmenter) -> tuple:
         literals = self.tsvector_literals(record, segmenter)
-        return (record.id, record.published_at, *(record.facets.get(n) for n in FACETS),
+        return (record.id, record.published_at, *self.slot_values(record),
                 *literals, literals[0])  # the last: title_tsv
 
     def index(self, records) -> None:
@@ -68,16 +67,16 @@ class SearchBackend(BaseSearchBackend):
     def write(self, rows) -> None:
         if not rows:
             return
-        columns = ", ".join(FACETS)
+        columns = ", ".join(SLOT_COLUMNS)
         # tsvector || tsvector shifts the right side's positions past the left side's, so
         # fields stay in their own ranges; setweight labels each field for ts_rank and 标题:.
         tsv = " || ".join(f"setweight(%s::tsvector, '{label}')" for label in LABELS.values())
         updates = ", ".join(f"{c} = EXCLUDED.{c}"
-                            for c in ("published_at", *FACETS, "tsv", "title_tsv"))
+                            for c in ("published_at", *SLOT_COLUMNS, "tsv", "title_tsv"))
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO search_entry (record_id, published_at, {columns}, tsv, title_tsv) "
-                f"VALUES (%s, %s, {', '.join(['%s'] * len(FACETS))}, {tsv}, %s::tsvector) "
+                f"VALUES (%s, %s, {', '.join(['%s'] * len(SLOT_COLUMNS))}, {tsv}, %s::tsvector) "
                 f"ON CONFLICT (record_id) DO UPDATE SET {updates}", rows)
 
     def rebuild(self, batches) -> int:
@@ -105,6 +104,12 @@ class SearchBackend(BaseSearchBackend):
     def optimize(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry")
+
+    def entries(self, *, after=0, limit=10000):
+        """(record id, published_at) above ``after``, by id."""
+        return self._execute(
+            "SELECT record_id, published_at FROM search_entry WHERE record_id > %s "
+            "ORDER BY record_id LIMIT %s", [after, limit])
 
     def size(self) -> int:
         return self._execute("SELECT pg_total_relation_size('search_entry')")[0][0]
@@ -164,8 +169,9 @@ class SearchBackend(BaseSearchBackend):
             elif negative:
                 where.append(f"NOT {column} @@ %s::tsquery")
                 params.append(negative)
+        columns = self.facet_columns
         for name, value in filters.items():
-            where.append(f"{name} = %s")
+            where.append(f"{columns[name]} = %s")
             params.append(value)
         # Scheduled records are few: leave them out by id. A `published_at <= now` test
         # would invite the planner to walk the published_at index instead of the GIN one.
@@ -238,6 +244,8 @@ class SearchBackend(BaseSearchBackend):
         return [(record_id, score) for record_id, score, _ in rows]
 
     def _facets(self, sql, params, total):
-        matches = f"SELECT {', '.join(FACETS)} {sql} LIMIT %s"
+        if not self.facets:
+            return {}, True
+        matches = f"SELECT {', '.join(self.facet_columns.values())} {sql} LIMIT %s"
         return (self.count_facets(matches, [*params, self.facet_limit]),
                 total <= self.facet_limit)

@@ -6,8 +6,11 @@ Tables (migration 0002):
   punctuation). ``tags`` holds the facet values as words (``agency12 year2022``), so facet
   filters are part of the MATCH. The rowid is the publication minute above the record id:
   ``ORDER BY rowid DESC`` is newest first, ``rowid < cutoff`` is "published by now", and
-  ``rowid & ID_MASK`` is the record id, all without leaving the full-text index.
-- ``search_entry``: facet values per rowid, read only to count facets.
+  ``rowid & ID_MASK`` is the record id, all without leaving the full-text index. Minutes
+  are clamped to what the rowid holds (1900-01-01 to 2155): older records sort as 1900,
+  later ones as 2155 (still in the future, so still left out of results).
+- ``search_entry``: facet values per rowid (in the slots of ``base.FACET_SLOTS``), read
+  only to count facets.
 - ``search_tokens``: the exact words inserted, compressed. SQLite 3.40 can delete from a
   contentless table only by repeating what was inserted, and the dictionary may have grown
   since, so re-segmenting the text would not give the same words.
@@ -22,12 +25,15 @@ import datetime as dt
 import re
 import zlib
 
-from ..index import FACETS, FIELDS
-from .base import DATE, BaseSearchBackend, Found, segmented_fields
+from ..index import FIELDS
+from .base import DATE, SLOT_COLUMNS, BaseSearchBackend, Found, segmented_fields
 
 EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 ID_BITS = 36  # record ids below 2**36; minutes since 1900 fit the other 27 bits until 2155
 ID_MASK = (1 << ID_BITS) - 1
+# SQLite rowids are signed 64-bit integers: the minute takes the 27 bits above the id.
+MAX_MINUTE = (1 << (63 - ID_BITS)) - 1
+MAX_ROWID = (1 << 63) - 1
 COLUMNS = (*FIELDS, "tags")
 SEPARATOR = "\x1f"
 
@@ -38,11 +44,13 @@ def fts_rowid(record_id: int, published_at: dt.datetime) -> int:
 
 def published_cutoff(now: dt.datetime) -> int:
     """Rowids below this were published by ``now`` (to the minute; the page drops the rest)."""
-    return (_minute(now) + 1) << ID_BITS
+    return min((_minute(now) + 1) << ID_BITS, MAX_ROWID)
 
 
 def _minute(moment: dt.datetime) -> int:
-    return max(0, int((moment - EPOCH).total_seconds() // 60))
+    """Minutes since 1900 (UTC), clamped to what the rowid holds: any datetime Python
+    represents (0001-01-01 … 9999-12-31) gives a valid rowid."""
+    return min(MAX_MINUTE, max(0, int((moment - EPOCH).total_seconds() // 60)))
 
 
 def tag(name: str, value) -> str:
@@ -72,9 +80,10 @@ class SearchBackend(BaseSearchBackend):
         for r in records:
             rowid = fts_rowid(r.id, r.published_at)
             columns = list(segmented_fields(r, segmenter).values())
-            columns.append(" ".join(tag(n, v) for n, v in r.facets.items() if v is not None))
+            columns.append(" ".join(tag(n, v) for n, v in r.facets.items()
+                                    if v is not None and n in self.facets))
             prepared.append(((rowid, *columns),
-                             (rowid, r.id, *(r.facets.get(name) for name in FACETS)),
+                             (rowid, r.id, *self.slot_values(r)),
                              (rowid, zlib.compress(SEPARATOR.join(columns).encode(), 1))))
         return prepared
 
@@ -87,8 +96,8 @@ class SearchBackend(BaseSearchBackend):
             cursor.executemany(f"INSERT INTO search_fts(rowid, {', '.join(COLUMNS)}) "
                                f"VALUES (%s, {marks})", fts)
             cursor.executemany(
-                "INSERT INTO search_entry(id, record_id, agency, topic, genre, year, validity) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)", entries)
+                f"INSERT INTO search_entry(id, record_id, {', '.join(SLOT_COLUMNS)}) "
+                f"VALUES (%s, %s, {', '.join(['%s'] * len(SLOT_COLUMNS))})", entries)
             cursor.executemany("INSERT INTO search_tokens(id, data) VALUES (%s, %s)", tokens)
 
     def remove(self, ids) -> None:
@@ -122,6 +131,15 @@ class SearchBackend(BaseSearchBackend):
 
     def optimize(self) -> None:
         self._execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+    def entries(self, *, after=0, limit=10000):
+        """(record id, publication minute) above ``after``, by id."""
+        return self._execute(
+            f"SELECT record_id, id >> {ID_BITS} FROM search_entry WHERE record_id > %s "
+            "ORDER BY record_id LIMIT %s", [after, limit])
+
+    def published_key(self, published_at):
+        return _minute(published_at)
 
     def size(self) -> int:
         try:
@@ -224,10 +242,12 @@ class SearchBackend(BaseSearchBackend):
         """Exact counts up to FACET_LIMIT matches; above, counts over every step-th record
         (by id, so all years and agencies are sampled alike), scaled up. Reading facet values
         costs a row lookup per match, the sampling filter almost nothing."""
+        if not self.facets:
+            return {}
         step = -(-total // self.facet_limit)
         if step > 1:
             sql, params = sql + f" AND (f.rowid & {ID_MASK}) %% %s = 0", [*params, step]
-        columns = ", ".join(f"e.{name}" for name in FACETS)
+        columns = ", ".join(f"e.{column}" for column in self.facet_columns.values())
         return self.count_facets(
             f"SELECT {columns} FROM (SELECT f.rowid AS id {sql}) r "
             "CROSS JOIN search_entry e ON e.id = r.id", params, scale=step)

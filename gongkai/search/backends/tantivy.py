@@ -28,14 +28,16 @@ import json
 import re
 import time
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import tantivy
 from django.conf import settings
 from django.db import transaction
 
-from ..index import FACETS, FIELDS
+from ..index import FIELDS
 from ..parallel import preparing
+from ..registry import get_index
 from .base import DATE, BaseSearchBackend, Found, segmented_fields
 
 Q = tantivy.Query
@@ -46,7 +48,6 @@ TITLE_FIRST = 10_000.0
 # Facets above FACET_LIMIT matches are counted over the records in a random-like subset of
 # BUCKETS buckets (record id modulo BUCKETS), scaled up.
 BUCKETS = 64
-TEXT_FACETS = {"validity"}
 SYNC_BATCH = 2000
 _synced_at: dict[str, float] = {}  # index directory → when this process last applied the log
 _ALNUM = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer keeps
@@ -54,27 +55,33 @@ _ALNUM = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer keeps
 _indexes: dict[str, tantivy.Index] = {}  # one open index per directory per process
 
 
-def schema() -> tantivy.Schema:
+def schema(facets=None) -> tantivy.Schema:
+    """The text fields, id, publication time, bucket and the facets the registered index
+    declares (integers, or raw strings), as they are named there. Declaring other facets
+    needs a ``gongkai reindex``."""
+    facets = get_index().facets if facets is None else facets
+    return _schema(tuple((name, facet.type is int) for name, facet in facets.items()))
+
+
+@cache
+def _schema(facets: tuple[tuple[str, bool], ...]) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in FIELDS:
         builder.add_text_field(name, tokenizer_name=TOKENIZER)
     builder.add_integer_field("id", fast=True, indexed=True)
     builder.add_integer_field("published", fast=True, indexed=True)
     builder.add_integer_field("bucket", indexed=True)
-    for name in FACETS:
-        if name in TEXT_FACETS:
-            builder.add_text_field(name, tokenizer_name="raw", fast=True)
-        else:
+    for name, integer in facets:
+        if integer:
             builder.add_integer_field(name, fast=True, indexed=True)
+        else:
+            builder.add_text_field(name, tokenizer_name="raw", fast=True)
     return builder.build()
-
-
-SCHEMA = schema()
 
 
 def open_index(path: Path | None) -> tantivy.Index:
     """The index in ``path`` (created if missing), or a new one in memory."""
-    index = tantivy.Index(SCHEMA, path=str(path)) if path else tantivy.Index(SCHEMA)
+    index = tantivy.Index(schema(), path=str(path)) if path else tantivy.Index(schema())
     # Text arrives segmented and space-joined; the simple tokenizer splits on spaces and
     # punctuation (which then take no position, as in FTS5's unicode61).
     index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
@@ -82,10 +89,15 @@ def open_index(path: Path | None) -> tantivy.Index:
     return index
 
 
+def published_seconds(moment) -> int:
+    """A publication time as the index stores it (any year, 1 to 9999, fits)."""
+    return int(moment.timestamp())
+
+
 def record_data(record, segmenter) -> dict:
     """What the index needs of a Record, segmented: stored in the change log as JSON."""
     data = segmented_fields(record, segmenter)
-    data["published"] = int(record.published_at.timestamp())
+    data["published"] = published_seconds(record.published_at)
     data["facets"] = {k: v for k, v in record.facets.items() if v is not None and v != ""}
     return data
 
@@ -97,8 +109,10 @@ def _loads(data):
 
 def document(record_id: int, data: dict) -> tantivy.Document:
     fields = {name: data[name] for name in FIELDS if data.get(name)}
+    facets = {name: facet.type(data["facets"][name])
+              for name, facet in get_index().facets.items() if name in data["facets"]}
     return tantivy.Document(id=record_id, bucket=record_id % BUCKETS,
-                            published=data["published"], **fields, **data["facets"])
+                            published=data["published"], **fields, **facets)
 
 
 class SearchBackend(BaseSearchBackend):
@@ -182,7 +196,7 @@ class SearchBackend(BaseSearchBackend):
             with self._writer(blocking=False) as writer:
                 if writer is None:
                     return applied
-                writer.delete_documents_by_query(Q.term_set_query(SCHEMA, "id", list(latest)))
+                writer.delete_documents_by_query(Q.term_set_query(schema(), "id", list(latest)))
                 for pk, data in latest.items():
                     if data is not None:
                         writer.add_document(document(pk, data))
@@ -237,8 +251,32 @@ class SearchBackend(BaseSearchBackend):
     def clear(self) -> None:
         self.rebuild([])
 
-    def ids(self, *, after=0, limit=10000) -> list[int]:
-        return []  # rebuild() replaces the whole index: nothing stale is left to sweep
+    def entries(self, *, after=0, limit=10000):
+        """(record id, publication time in seconds) above ``after``, by id: the index on
+        disk with the pending changes applied, as searches see it."""
+        pending = {pk: data for pk, data in self.pending().items() if pk > after}
+        self.engine.reload()
+        searcher = self.engine.searcher()
+        wanted = limit + len(pending)  # pending removals may drop some
+        result = searcher.search(
+            Q.range_query(schema(), "id", tantivy.FieldType.Integer, after, None,
+                          include_lower=False),
+            max(wanted, 1), count=False, order_by_field="id", order=tantivy.Order.Asc)
+        addresses = [address for _, address in result.hits]
+        ids = searcher.fast_field_values("id", addresses) if addresses else []
+        published = searcher.fast_field_values("published", addresses) if addresses else []
+        found = dict(zip(ids, published, strict=True))
+        # Pending additions beyond the last id read belong to a later call.
+        bound = ids[-1] if len(ids) == wanted else float("inf")
+        for pk, data in pending.items():
+            if data is None:
+                found.pop(pk, None)
+            elif pk <= bound:
+                found[pk] = data["published"]
+        return sorted(found.items())[:limit]
+
+    def published_key(self, published_at):
+        return published_seconds(published_at)
 
     def size(self) -> int:
         return sum(f.stat().st_size for f in self.path.glob("*") if f.is_file())
@@ -281,8 +319,8 @@ class SearchBackend(BaseSearchBackend):
             return None
         per_field = []
         for name in fields:
-            match = (Q.term_query(SCHEMA, name, tokens[0]) if len(tokens) == 1
-                     else Q.phrase_query(SCHEMA, name, tokens, slop))
+            match = (Q.term_query(schema(), name, tokens[0]) if len(tokens) == 1
+                     else Q.phrase_query(schema(), name, tokens, slop))
             per_field.append((SHOULD, Q.boost_query(match, FIELDS[name])))
         return Q.boolean_query(per_field)
 
@@ -290,16 +328,12 @@ class SearchBackend(BaseSearchBackend):
 
     def where(self, compiled, query, filters, now):
         parts = [(MUST, compiled)]
-        for name, value in filters.items():
-            if name not in TEXT_FACETS:
-                try:
-                    value = int(value)
-                except (TypeError, ValueError):
-                    return Q.empty_query(), None
-            parts.append((MUST, Q.term_query(SCHEMA, name, value)))
+        for name, value in filters.items():  # cleaned by search(): of the facet's type
+            parts.append((MUST, Q.term_query(schema(), name, value)))
         # Published by now: scheduled records are few, so excluding them costs little.
-        parts.append((MUST_NOT, Q.range_query(SCHEMA, "published", tantivy.FieldType.Integer,
-                                              int(now.timestamp()), None, include_lower=False)))
+        parts.append((MUST_NOT, Q.range_query(schema(), "published", tantivy.FieldType.Integer,
+                                              published_seconds(now), None,
+                                              include_lower=False)))
         titled = [t for c in query.positive if c.field in (None, "title")
                   and (t := self._clause(c, fields=["title"]))]
         title_first = (Q.const_score_query(Q.boolean_query([(SHOULD, t) for t in titled]),
@@ -315,7 +349,7 @@ class SearchBackend(BaseSearchBackend):
         main = self.engine.searcher()
         if pending:
             query_main = Q.boolean_query(
-                [(MUST, query), (MUST_NOT, Q.term_set_query(SCHEMA, "id", list(pending)))])
+                [(MUST, query), (MUST_NOT, Q.term_set_query(schema(), "id", list(pending)))])
         else:
             query_main = query
         searchers = [(main, query_main)]
@@ -351,12 +385,14 @@ class SearchBackend(BaseSearchBackend):
         return [(pk, float(key)) for pk, (key, _) in zip(ids, result.hits, strict=True)]
 
     def _facets(self, searchers, total):
+        if not self.facets:
+            return {}, True
         buckets = BUCKETS
         if total > self.facet_limit:
             buckets = max(1, BUCKETS * self.facet_limit // total)
-        sample = Q.term_set_query(SCHEMA, "bucket", list(range(buckets)))
-        aggregation = {name: {"terms": {"field": name, "size": 1000}} for name in FACETS}
-        counts: dict[str, dict] = {name: {} for name in FACETS}
+        sample = Q.term_set_query(schema(), "bucket", list(range(buckets)))
+        aggregation = {name: {"terms": {"field": name, "size": 1000}} for name in self.facets}
+        counts: dict[str, dict] = {name: {} for name in self.facets}
         for searcher, query in searchers:
             if buckets < BUCKETS:
                 query = Q.boolean_query([(MUST, query), (MUST, sample)])

@@ -4,6 +4,7 @@ import tempfile
 from io import StringIO
 
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from gongkai.search.backends import get_search_backend
 from gongkai.search.registry import get_index
@@ -50,9 +51,38 @@ class CommandsTestCase(SearchTestCase):
         assert set(lines[0]["results"][0]) == {"index_no", "title", "score"}
         assert lines[1]["results"] == []
 
-    def tmp_file(self, text: str) -> str:
-        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False,
-                                         encoding="utf-8") as f:
-            f.write(text)
+    def test_it_reports_each_bad_line_and_runs_the_others(self):
+        path = self.tmp_file("\n".join([
+            '{"id": 1, "q": "农业"}',
+            '{"id": 2, "q": ',
+            '["q", "农业"]',
+            '{"id": 4}',
+            '{"id": 5, "q": 5}',
+            '\udcff',  # an undecodable byte
+            '',
+            '{"id": 8, "q": "民生微实事"}',
+        ]).encode("utf-8", "surrogateescape"))
+        out, err = StringIO(), StringIO()
+        with self.assertRaises(CommandError) as raised:
+            call_command("search", queries=path, stdout=out, stderr=err)
+        assert raised.exception.returncode == 1
+        assert str(raised.exception) == f"{path}: 5 bad lines skipped"
+        assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [1, 8]
+        assert err.getvalue().splitlines() == [
+            f"{path}:2: not JSON (Expecting value)",
+            f'{path}:3: not a JSON object ({{"id": …, "q": …}}) but list',
+            f'{path}:4: no "q" string',
+            f'{path}:5: no "q" string',
+            f"{path}:6: not UTF-8",
+        ]
+
+    def test_a_file_of_good_lines_exits_zero(self):
+        path = self.tmp_file('\ufeff{"id": 1, "q": "农业"}\n'.encode())
+        lines = self.call("search", queries=path).splitlines()
+        assert [json.loads(line)["id"] for line in lines] == [1]
+
+    def tmp_file(self, text: str | bytes) -> str:
+        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as f:
+            f.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         self.addCleanup(os.unlink, f.name)
         return f.name

@@ -16,7 +16,7 @@ from gongkai.documents import workflow
 from gongkai.documents.models import Document, Status
 from gongkai.search.backends import get_search_backend
 from gongkai.search.backends import tantivy as tantivy_backend
-from gongkai.search.backends.tantivy import SCHEMA, Q
+from gongkai.search.backends.tantivy import Q, schema
 from gongkai.search.results import search
 from gongkai.test import aware
 
@@ -40,7 +40,7 @@ class TantivyIndexTestCase(TransactionTestCase):
         """How many copies of record ``pk`` the index on disk holds."""
         self.backend.engine.reload()
         return self.backend.engine.searcher().search(
-            Q.term_query(SCHEMA, "id", pk), 10, count=True).count
+            Q.term_query(schema(), "id", pk), 10, count=True).count
 
     def test_a_committed_change_is_applied_and_its_log_row_deleted(self):
         workflow.publish(self.doc, at=aware(2022, 3, 1))

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
@@ -7,6 +7,7 @@ from gongkai.search.dictionary import learn
 from gongkai.search.registry import get_index
 
 CHUNK = 2000
+SHOWN = 10  # ids listed per kind of drift
 
 
 class Command(BaseCommand):
@@ -19,8 +20,14 @@ class Command(BaseCommand):
             "--clear", action="store_true",
             help="empty the index and rebuild it in one transaction (faster; on SQLite it "
                  "holds the write lock throughout, so saving documents waits)")
+        parser.add_argument(
+            "--check", action="store_true",
+            help="change nothing: compare each index with the catalogue and report records "
+                 "missing, not public, or with another publication time (exit 1 on drift)")
 
-    def handle(self, *args, backend=None, chunk=CHUNK, clear=False, **options):
+    def handle(self, *args, backend=None, chunk=CHUNK, clear=False, check=False, **options):
+        if check:
+            return self.check([backend] if backend else list(backend_settings()), chunk)
         index = get_index()
         # Dictionary first: every document is cut with every word the catalogue knows.
         learn(index.dictionary())
@@ -74,3 +81,61 @@ class Command(BaseCommand):
         if batch:
             yield batch
             bar.update(len(batch))
+
+    def check(self, aliases, chunk) -> None:
+        drifted = []
+        for alias in aliases:
+            report = drift(get_search_backend(alias), get_index().catalogue(), chunk)
+            counts = ", ".join(f"{len(report[kind])} {label}" for kind, label in DRIFT.items())
+            self.stdout.write(f"{alias}: {report['indexed']} indexed, "
+                              f"{report['expected']} in the catalogue; {counts}")
+            for kind, label in DRIFT.items():
+                if ids := report[kind]:
+                    shown = ", ".join(map(str, ids[:SHOWN])) + (" …" if len(ids) > SHOWN else "")
+                    self.stdout.write(f"  {label}: {shown}")
+            if any(report[kind] for kind in DRIFT):
+                drifted.append(alias)
+        if drifted:
+            raise CommandError(f"the search index differs from the catalogue "
+                               f"({', '.join(drifted)}): run `gongkai reindex`", returncode=1)
+
+
+DRIFT = {"missing": "missing from the index", "extra": "in the index but not publishable",
+         "stale": "with another publication time"}
+
+
+def drift(backend, catalogue, chunk=CHUNK) -> dict:
+    """Compare ``backend``'s entries with ``catalogue`` ((id, published_at) by id): both are
+    read in id order, a chunk at a time, and merged (bounded memory, one pass each).
+
+    {"missing": ids not indexed, "extra": ids indexed that should not be, "stale": ids
+    indexed with another publication time (as the backend stores it), "indexed": n,
+    "expected": n}."""
+    report = {"missing": [], "extra": [], "stale": [], "indexed": 0, "expected": 0}
+
+    def entries():
+        after = 0
+        while rows := backend.entries(after=after, limit=chunk):
+            yield from rows
+            after = rows[-1][0]
+
+    indexed = entries()
+    entry = next(indexed, None)
+    for pk, published_at in catalogue.iterator(chunk_size=chunk):
+        report["expected"] += 1
+        while entry is not None and entry[0] < pk:
+            report["extra"].append(entry[0])
+            report["indexed"] += 1
+            entry = next(indexed, None)
+        if entry is None or entry[0] != pk:
+            report["missing"].append(pk)
+            continue
+        if entry[1] != backend.published_key(published_at):
+            report["stale"].append(pk)
+        report["indexed"] += 1
+        entry = next(indexed, None)
+    while entry is not None:
+        report["extra"].append(entry[0])
+        report["indexed"] += 1
+        entry = next(indexed, None)
+    return report

@@ -1,6 +1,12 @@
-"""The search page and its JSON twin (on whichever database the suite runs)."""
+"""The search page and its JSON twin (gongkai.web.search), on whichever database the suite
+runs."""
 
-from .contract import SearchTestCase
+from unittest import mock
+
+from gongkai.documents.search import DocumentIndex
+from gongkai.search.backends import get_search_backend
+from gongkai.search.index import Facet
+from gongkai.search.tests.contract import SearchTestCase
 
 
 class SearchPageTestCase(SearchTestCase):
@@ -89,3 +95,38 @@ class SearchPageTestCase(SearchTestCase):
         assert [r["title"] for r in data["results"]] == [
             "罗湖区翠竹街道办事处2021年工作总结", "罗湖区翠竹街道办事处2022年预算执行情况"]
         assert data["filters"] == {"genre": self.summary_genre.pk}
+
+    def test_the_facet_titles_come_from_the_index(self):
+        titled = {name: Facet(f"按{facet.title}", facet.type)
+                  for name, facet in DocumentIndex.facets.items()}
+        with mock.patch.object(DocumentIndex, "facets", titled):
+            response = self.get(q="翠竹街道")
+        self.assertContains(response, "<h2>按发布机构</h2>")
+        self.assertContains(response, "<h2>按有效性</h2>")
+
+    def test_the_index_declares_which_facets_there_are(self):
+        declared = {"year": Facet("年度", int), "genre": Facet("文种", int),
+                    "validity": Facet("效力", str)}
+        with mock.patch.object(DocumentIndex, "facets", declared):
+            index = DocumentIndex()
+            get_search_backend().rebuild([[index.to_record(d) for d in index.get_queryset()]])
+            response = self.get(q="翠竹街道", agency=self.cuizhu.pk)
+            data = self.get(q="翠竹街道", format="json", genre=self.summary_genre.pk,
+                            agency=self.cuizhu.pk).json()
+        assert [h2 for h2 in ("年度", "文种", "效力", "发布机构", "主题分类")
+                if f"<h2>{h2}</h2>" in response.content.decode()] == ["年度", "文种", "效力"]
+        assert data["filters"] == {"genre": self.summary_genre.pk}  # agency: not a facet now
+        assert {name: [(v["label"], v["count"]) for v in values]
+                for name, values in data["facets"].items()} == {
+            "year": [("2022", 2)], "genre": [("工作总结", 2)], "validity": [("现行有效", 1)]}
+
+    def test_each_json_hit_is_what_the_index_says_plus_highlights(self):
+        def to_dict(index, doc):
+            return {"id": doc.pk, "title": doc.title, "short": doc.title[:4]}
+
+        with mock.patch.object(DocumentIndex, "to_dict", to_dict):
+            data = self.get(q="民生微实事 资金", format="json").json()
+        assert data["results"] == [{
+            "id": self.budget.pk, "title": self.budget.title, "short": "罗湖区翠",
+            "title_html": self.budget.title, "snippet_html": data["results"][0]["snippet_html"],
+            "score": data["results"][0]["score"]}]

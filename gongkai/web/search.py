@@ -1,0 +1,63 @@
+"""The search page, /search/?q=…, and its JSON twin, /search/?q=…&format=json.
+
+The results come from ``gongkai.search.results``; the facets (names, titles, value types)
+and the fields of each JSON hit are declared by the registered index
+(``gongkai.documents.search.DocumentIndex``). The JSON fields are documented in
+docs/search.md and pinned by gongkai/web/tests/test_search_page.py.
+"""
+
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from gongkai.search.query import parse
+from gongkai.search.registry import get_index
+from gongkai.search.results import as_dict, exact_match, search
+
+SORT_LABELS = [("relevance", "按相关度"), ("date", "按日期")]
+
+
+def _page(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+@require_GET
+def search_page(request):
+    text = request.GET.get("q", "")
+    as_json = request.GET.get("format") == "json"
+    jump = exact_match(parse(text)) if text.strip() else None
+    if jump and not as_json:
+        return HttpResponseRedirect(jump.get_absolute_url())
+    results = search(text, filters=request.GET, sort=request.GET.get("sort"),
+                     page=_page(request.GET.get("page")))
+    if as_json:
+        return JsonResponse(as_dict(results, jump), json_dumps_params={"ensure_ascii": False})
+    return render(request, "search/search.html", {
+        "results": results, "q": text, "facet_groups": facet_groups(request, results),
+        "sort_links": [(key, label, link(request, sort=key)) for key, label in SORT_LABELS],
+    })
+
+
+def link(request, **changes) -> str:
+    """This page's query string with ``changes`` (None removes a key), back on page 1."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode()
+
+
+def facet_groups(request, results):
+    """(name, title, [(FacetValue, url that toggles it)]) for each facet with counts, in
+    the order and with the titles the index declares."""
+    return [(name, facet.title,
+             [(v, link(request, **{name: None if v.selected else v.value}))
+              for v in results.facets[name]])
+            for name, facet in get_index().facets.items() if results.facets.get(name)]
