@@ -86,3 +86,12 @@ class CommandsTestCase(SearchTestCase):
             f.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         self.addCleanup(os.unlink, f.name)
         return f.name
+
+
+class CommandLineTestCase(SearchTestCase):
+    def test_reindex_runs_as_the_command_line_runs_it_with_system_checks(self):
+        """`gongkai reindex` runs Django's system checks first (call_command skips them), so a
+        method of the command named `check` would break it on the command line."""
+        out = StringIO()
+        call_command("reindex", "--check", skip_checks=False, stdout=out, stderr=StringIO())
+        assert "0 missing from the index" in out.getvalue()

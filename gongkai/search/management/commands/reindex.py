@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, backend=None, chunk=CHUNK, clear=False, check=False, **options):
         if check:
-            return self.check([backend] if backend else list(backend_settings()), chunk)
+            return self.check_drift([backend] if backend else list(backend_settings()), chunk)
         index = get_index()
         # Dictionary first: every document is cut with every word the catalogue knows.
         learn(index.dictionary())
@@ -82,7 +82,8 @@ class Command(BaseCommand):
             yield batch
             bar.update(len(batch))
 
-    def check(self, aliases, chunk) -> None:
+    def check_drift(self, aliases, chunk) -> None:
+        # Not `check`: BaseCommand.check runs the system checks before every command.
         drifted = []
         for alias in aliases:
             report = drift(get_search_backend(alias), get_index().catalogue(), chunk)
