@@ -15,6 +15,7 @@ ALIASES = {
     "system-check": "check",
     "learn-questions": "learn_questions",
     "optimize-db": "optimize_db",
+    "publish-scheduled": "publish_scheduled",
 }
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "gongkai.catalog",
+    "gongkai.accounts",
     "gongkai.documents",
     "gongkai.importers",
     "gongkai.checks",

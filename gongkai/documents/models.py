@@ -6,10 +6,11 @@ page, the search index and every public surface added later goes through it.
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from gongkai.accounts.models import AuditAction
 from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.lib.html import sanitize_html
 from gongkai.lib.identifiers import format_index_no, normalize_doc_no
@@ -22,9 +23,23 @@ class Disclosure(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """Where a document is in the workflow (docs/workflow.md). A scheduled publication is
+    PUBLISHED with ``published_at`` in the future; a scheduled withdrawal is PUBLISHED with
+    ``withdraw_at`` set."""
+
     DRAFT = "draft", "草稿"
+    IN_REVIEW = "in_review", "待审核"
     PUBLISHED = "published", "已发布"
     WITHDRAWN = "withdrawn", "已撤回"
+
+
+class PendingStatus(models.TextChoices):
+    """The state of an edit to a live (published or withdrawn) document, kept as a revision
+    apart from the row the public sees until a reviewer approves it."""
+
+    NONE = "", "无"
+    DRAFT = "draft", "修改草稿"
+    IN_REVIEW = "in_review", "修改待审核"
 
 
 class Validity(models.TextChoices):
@@ -41,8 +56,21 @@ class DocumentQuerySet(models.QuerySet):
                            published_at__isnull=False)
 
     def published(self):
-        """What the public may see: 主动公开, published, and its publication time reached."""
-        return self.publishable().filter(published_at__lte=timezone.now())
+        """What the public may see: 主动公开, published, its publication time reached and its
+        scheduled withdrawal (if any) not yet come."""
+        now = timezone.now()
+        return self.publishable().filter(published_at__lte=now).filter(
+            Q(withdraw_at__isnull=True) | Q(withdraw_at__gt=now))
+
+    def withdrawn(self):
+        """Withdrawn after having been public: the page stays at its URL, saying when it was
+        withdrawn, without the body. A document withdrawn before it ever went public has no
+        page; one whose scheduled withdrawal came is withdrawn before the scheduler saves it."""
+        now = timezone.now()
+        return self.filter(disclosure=Disclosure.ACTIVE, published_at__isnull=False).filter(
+            Q(status=Status.WITHDRAWN, withdrawn_at__isnull=False,
+              published_at__lte=F("withdrawn_at"))
+            | Q(status=Status.PUBLISHED, withdraw_at__lte=now, published_at__lte=F("withdraw_at")))
 
     def newest_first(self):
         """Newest publication first. Public lists hold no undated document, so the order
@@ -132,6 +160,17 @@ class Document(models.Model):
         "self", verbose_name="修改/替代文件", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="supersedes", help_text="已修改或已废止时，指向现行的文件。",
     )
+    withdraw_at = models.DateTimeField(
+        "定时撤回时间", null=True, blank=True, editable=False,
+        help_text="到时由 gongkai publish-scheduled 撤回；页面到时即不再显示正文。")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
+    sent_back_reason = models.TextField("退回理由", blank=True, editable=False)
+    pending_revision = models.ForeignKey(
+        "Revision", verbose_name="待审修改", null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text="已发布信息的修改，审核通过前不影响公开页面。")
+    pending_status = models.CharField("待审修改状态", max_length=16, blank=True, editable=False,
+                                      choices=PendingStatus.choices)
     view_count = models.PositiveIntegerField("浏览次数", default=0, editable=False)
     source_url = models.URLField("来源地址", max_length=500, blank=True)
     source_key = models.CharField(
@@ -185,6 +224,39 @@ class Document(models.Model):
         return timezone.localtime(self.published_at).strftime(fmt)
 
     @property
+    def is_live(self) -> bool:
+        """Published or withdrawn: the row is what the public sees (or saw), so edits wait
+        in a pending revision until approved."""
+        return self.status in (Status.PUBLISHED, Status.WITHDRAWN)
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (self.status == Status.PUBLISHED and self.published_at is not None
+                and self.published_at > timezone.now())
+
+    @property
+    def withdrawn_on(self):
+        """The date the public page gives for the withdrawal."""
+        moment = self.withdrawn_at if self.status == Status.WITHDRAWN else self.withdraw_at
+        return timezone.localtime(moment).date() if moment else None
+
+    @property
+    def workflow_label(self) -> str:
+        """The state as staff read it: 已退回, 定时发布, 有待审修改 … beside the status."""
+        if self.status == Status.DRAFT and self.sent_back_reason:
+            label = "已退回"
+        elif self.is_scheduled:
+            label = "定时发布"
+        else:
+            label = self.get_status_display()
+        if self.status == Status.PUBLISHED and self.withdraw_at:
+            label += "（定时撤回）"
+        if self.pending_status:
+            label += "，" + ("修改已退回" if self.pending_status == PendingStatus.DRAFT
+                            and self.sent_back_reason else self.get_pending_status_display())
+        return label
+
+    @property
     def is_superseded(self) -> bool:
         return self.validity in (Validity.AMENDED, Validity.REPEALED)
 
@@ -196,3 +268,29 @@ class Document(models.Model):
         return Document.objects.published().filter(pk=self.superseded_by_id).first()
 
 
+
+
+class Revision(models.Model):
+    """A document as it was saved at one moment: who, when, why (the transition or save that
+    made it) and a snapshot of its fields and body (``gongkai.documents.revisions``).
+
+    A revision is also how an edit to a live document waits for review: the document's
+    ``pending_revision`` holds the edited fields while the row keeps what the public sees."""
+
+    document = models.ForeignKey(Document, verbose_name="政府信息", on_delete=models.CASCADE,
+                                 related_name="revisions")
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", null=True,
+                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField("用户名", max_length=150, blank=True)
+    kind = models.CharField("操作", max_length=32, choices=AuditAction.choices)
+    data = models.JSONField("内容快照")
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "修订版本"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        who = self.username or "系统"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {who} {self.get_kind_display()}"

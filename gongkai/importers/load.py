@@ -20,7 +20,9 @@ The rules (docs/importing.md):
 - **Published through the workflow.** A new dated document is published by
   ``documents.workflow.publish`` (which keeps the imported 发布日期 and assigns the 索引号); a
   record without a 发布日期 becomes a draft that no one sees and gets no 索引号 until staff
-  give it a date (or a later import brings one).
+  give it a date (or a later import brings one). Within ``as_drafts()`` (``gongkai import
+  --draft``) nothing is published: new documents are drafts for review, and an update of a
+  live document waits as its pending revision until a reviewer approves it.
 - **Agencies by name.** An unknown publisher is created and flagged for review; it takes the
   统一社会信用代码/组织机构代码 its pages' 索引号 begin with when no agency holds that code.
 """
@@ -28,6 +30,8 @@ The rules (docs/importing.md):
 import datetime as dt
 import html
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, IntegrityError, transaction
@@ -92,15 +96,16 @@ class Summary:
 def save_record(record: dict, *, agency_code: str | None = None) -> Outcome:
     """Create or update the document described by ``record``, atomically."""
     checked = _checked(record)
-    for attempt in range(1, ATTEMPTS + 1):
+    attempts_left = ATTEMPTS
+    while True:
         try:
             with transaction.atomic():
                 return _save(record, checked, agency_code)
         except DatabaseError as error:
             # Another import saved this document (or agency) first: read it again and update.
-            if attempt == ATTEMPTS or not _is_collision(error):
+            attempts_left -= 1
+            if not attempts_left or not _is_collision(error):
                 raise
-    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -154,11 +159,31 @@ def _save(record: dict, checked: _Checked, agency_code: str | None) -> Outcome:
         # want of a date is published once a record brings one.
         publish = document.status == Status.PUBLISHED or (
             was_dateless_draft and document.published_at is not None)
-    if publish:
+    if _as_drafts.get():
+        # gongkai import --draft: nothing goes public without review; an update of a live
+        # document waits as its pending revision.
+        if action == "created":
+            document.status = Status.DRAFT
+        workflow.save_imported(document, draft=True)
+    elif publish:
         workflow.publish(document)  # keeps the imported 发布日期; assigns the 索引号
     else:
-        document.save()
+        workflow.save_imported(document)
     return Outcome(action, document, new_agency)
+
+
+_as_drafts: ContextVar[bool] = ContextVar("import_as_drafts", default=False)
+
+
+@contextmanager
+def as_drafts(enabled: bool = True):
+    """Within this block, records are saved as drafts for review instead of published
+    (``gongkai import --draft``)."""
+    token = _as_drafts.set(enabled)
+    try:
+        yield
+    finally:
+        _as_drafts.reset(token)
 
 
 def _is_collision(error: DatabaseError) -> bool:

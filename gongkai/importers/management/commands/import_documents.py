@@ -2,8 +2,10 @@ from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import BaseCommand, DjangoHelpFormatter
 
+from gongkai.accounts import audit
+from gongkai.accounts.models import AuditAction
 from gongkai.importers.import_files import import_paths
-from gongkai.importers.load import BODY_LIMIT
+from gongkai.importers.load import BODY_LIMIT, as_drafts
 from gongkai.importers.report import print_summary
 from gongkai.lib.source_records import EARLIEST_PUBLISHED, OTHER_DATES
 
@@ -13,6 +15,8 @@ RULES = f"""\
     或发布机构+文号+名称，或发布机构+名称+发布日期识别。
   - 有发布日期的信息按发布流程发布（保留原发布日期，分配索引号）；没有发布日期的
     导入为草稿，不公开、不分配索引号，在导入结果中单独列出。
+  - --draft：全部导入为草稿（保留原发布日期），送审、审核通过后才公开；已发布信息
+    的更新保存为待审修改，审核通过前公开页面不变。
   - 发布日期须在 {EARLIEST_PUBLISHED} 至今后一年之内，成文日期、施行日期须在
     {OTHER_DATES[0]} 至 {OTHER_DATES[1]} 之间；正文不超过 {BODY_LIMIT:,} 字符。
     不符合的记录跳过并说明原因，其余照常导入。
@@ -36,8 +40,21 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="页面文件或文件夹")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
         parser.add_argument("--agency", metavar="CODE", help="页面未注明发布机构时使用的机构代码")
+        parser.add_argument("--draft", action="store_true",
+                            help="导入为草稿，经送审、审核后才公开；已发布信息的更新作为待审修改，"
+                                 "审核通过前公开页面不变")
 
-    def handle(self, *args, paths, dry_run, agency, **options):
-        summary = import_paths(paths, agency_code=agency, dry_run=dry_run,
-                               progress=options["verbosity"] > 0)
+    def handle(self, *args, paths, dry_run, agency, draft, **options):
+        with as_drafts(draft):
+            summary = import_paths(paths, agency_code=agency, dry_run=dry_run,
+                                   progress=options["verbosity"] > 0)
         print_summary(summary, self.stdout, dry_run=dry_run)
+        if draft and (summary.created or summary.updated):
+            self.stdout.write("以上信息均为草稿（已发布信息的更新为待审修改），在管理后台送审、"
+                              "审核后才公开。")
+        if not dry_run and (summary.created or summary.updated):
+            audit.record(AuditAction.IMPORT, user=audit.command_line_user(), object_type="import",
+                         object_repr=" ".join(map(str, paths))[:500],
+                         detail=f"新增 {summary.created} 条，更新 {summary.updated} 条"
+                                + ("（草稿）" if draft else ""))
+
