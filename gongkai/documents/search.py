@@ -105,7 +105,8 @@ class DocumentIndex(Index):
 
     def find_exact(self, text: str):
         text = text.strip()
-        if not text:
+        # Every 文号 and 索引号 has a number in it; most searches have none and skip the lookups.
+        if not any(c.isdigit() for c in text):
             return None
         by_doc_no = list(self.public().with_doc_no(text)[:2])
         if len(by_doc_no) == 1:

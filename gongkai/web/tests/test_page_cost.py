@@ -1,6 +1,8 @@
 """What each public page costs in queries, pinned — cold (rendered) and warm (from the page
 cache) — and shown not to grow with the catalogue."""
 
+from unittest import mock
+
 from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
@@ -12,6 +14,13 @@ from gongkai.test import BaseTestCase, aware
 
 @override_settings(VIEW_COUNT_FLUSH_SECONDS=3600)  # the flush's queries are not the page's
 class PageCostTestCase(BaseTestCase):
+    def setUp(self):
+        # The segmenter asks the database for other processes' new words once a second: a
+        # clock-driven query that is not the page's, so the clock is taken out of the count.
+        patcher = mock.patch("gongkai.search.dictionary.SYNC_SECONDS", 3600)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
     def add_documents(self, n: int) -> None:
         # One by one, so that search indexes them too (bulk_create sends no signals).
         for i in range(n):
@@ -64,4 +73,5 @@ class PageCostTestCase(BaseTestCase):
         self.queries("/search/?q=工作")  # the process looks for a learned model once a minute
         small = self.queries("/search/?q=通知")
         self.add_documents(300)
-        assert self.queries("/search/?q=通知") == small == 9
+        # PostgreSQL adds a savepoint around the search and its SET LOCAL planner settings.
+        assert self.queries("/search/?q=通知") == small == {"sqlite": 7, "postgresql": 13}[connection.vendor]
