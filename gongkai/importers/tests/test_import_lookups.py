@@ -9,6 +9,7 @@ import re
 import threading
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from unittest import mock
 
 import pytest
 from django.db import connection, connections
@@ -212,6 +213,28 @@ class SourceKeyMigrationTestCase(ImportCase):
 
 
 # --- Two imports at once ----------------------------------------------------------------
+
+class CollisionTestCase(ImportCase):
+    def test_a_record_another_import_saved_meanwhile_is_read_again_and_updated(self):
+        from gongkai.importers import load
+
+        run_import(self.write_jsonl(self.tmp, RECORD))
+        original, calls = load._find_or_new, []
+
+        def stale_first_lookup(record, checked, agency):
+            document, action = original(record, checked, agency)
+            calls.append(action)
+            if len(calls) == 1:  # as if the other import committed just after this lookup
+                return Document(source_key=document.source_key, status=Status.DRAFT), "created"
+            return document, action
+
+        with mock.patch.object(load, "_find_or_new", side_effect=stale_first_lookup):
+            out = run_import(self.write_jsonl(self.tmp, {**RECORD, "abstract": "第二次导入"}))
+        assert calls == ["updated", "updated"]  # the duplicate key sent it round again
+        assert "新增 0 条，更新 1 条，跳过 0 个" in out
+        assert list(Document.objects.filter(title=RECORD["title"]).values_list("abstract", flat=True)) == [
+            "第二次导入"]
+
 
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="needs concurrent writers: SQLite takes one writer at a time")
