@@ -1,6 +1,7 @@
-"""Every test starts with empty caches of its own and no buffered page views: a page cached
-or a view counted by one test must not be seen by the next, nor by another test run on the
-same machine (the default file cache would be shared with it)."""
+"""Every test starts with empty caches of its own, no buffered page views and no learned
+ranking model in memory: a page cached, a view counted or a model learned by one test must not
+be seen by the next, nor by another test run on the same machine (the default file cache would
+be shared with it)."""
 
 import pytest
 
@@ -15,9 +16,11 @@ def fresh_caches_and_counts(settings):
     from django.core.cache import caches
 
     from gongkai.documents.views_count import view_counter
+    from gongkai.questions import store
 
     settings.CACHES = TEST_CACHES
     for cache in caches.all(initialized_only=True):
         cache.clear()
     view_counter.discard()
+    store.reset()  # a ranking model learned by an earlier test stays in this process otherwise
     yield
