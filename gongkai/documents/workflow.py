@@ -109,8 +109,11 @@ def save_edit(document: Document, *, user=None, ip=None, previous_agency_id=None
     if document.pk is None:
         return create(document, user=user, ip=ip)
     _need(user, Action.EDIT, document)
+    if previous_agency_id is None:
+        previous_agency_id = (Document.objects.filter(pk=document.pk)
+                              .values_list("agency_id", flat=True).first())
     if previous_agency_id is not None and previous_agency_id != document.agency_id:
-        _need(user, Action.EDIT, previous_agency_id)
+        _need(user, Action.EDIT, previous_agency_id)  # moving it needs both agencies
     edited = {f.attname: getattr(document, f.attname) for f in Document._meta.concrete_fields}
     _lock(document)
     for name in _STATE:  # the lock's state wins over whatever the form carried
@@ -119,8 +122,9 @@ def save_edit(document: Document, *, user=None, ip=None, previous_agency_id=None
         document.save()
         _finish(document, kind, user=user, ip=ip)
         return document
+    data = {**revisions.snapshot(document), "pending": True}
     revision = revisions.save_revision(document, AuditAction.EDIT_PENDING, user=user,
-                                       note=_note_for(kind))
+                                       note=_note_for(kind), data=data)
     pending = document.pending_status or PendingStatus.DRAFT
     Document.objects.filter(pk=document.pk).update(pending_revision=revision,
                                                    pending_status=pending)

@@ -4,7 +4,7 @@ It sits above every domain app (it shows 数据核验 findings and editor sugges
 the form), so the domain apps never import their own admin's needs.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -14,32 +14,38 @@ from django.utils.html import format_html, format_html_join
 
 from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.checks.documents import document_text, inconsistencies
-from gongkai.documents import workflow
-from gongkai.documents.models import Document, Status
+from gongkai.documents.models import Document
 from gongkai.documents.workflow import assign_missing_index_nos
 from gongkai.lib.html import html_to_text
 from gongkai.suggestions.suggester import suggest_abstract, suggest_terms, suggest_topic
 
+from . import accounts_admin
+from .workflow_admin import AgencyListFilter, DocumentWorkflowAdmin, WorkflowStateFilter
+
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "index_no", "doc_no", "agency", "published_at", "status", "validity",
-                    "view_count"]
-    list_filter = ["status", "disclosure", "validity", "agency", "genre"]
+class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
+    """Per-agency permissions, the workflow's actions and views, revisions and their
+    comparison come from DocumentWorkflowAdmin (gongkai/staff/workflow_admin.py)."""
+
+    list_display = ["title", "index_no", "doc_no", "agency", "published_at", "workflow_state",
+                    "validity", "view_count"]
+    list_filter = [WorkflowStateFilter, "disclosure", "validity", AgencyListFilter, "genre"]
     search_fields = ["title", "index_no", "doc_no"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["agency", "topic", "superseded_by"]
-    readonly_fields = ["index_no", "view_count", "created_at", "updated_at", "figure_check",
-                       "suggestions_link"]
+    readonly_fields = ["workflow_panel", "index_no", "view_count", "created_at", "updated_at",
+                       "figure_check", "suggestions_link"]
     list_select_related = ["agency"]
-    actions = ["publish_selected", "withdraw_selected"]
+    actions = ["submit_selected", "publish_selected", "send_back_selected", "withdraw_selected"]
     # A source address typed without a scheme is taken as https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
+        ("流程", {"fields": ["workflow_panel"]}),
         (None, {"fields": ["title", "agency", "publisher_label", "doc_no", "written_on", "index_no"]}),
         ("分类", {"fields": ["topic", "genre", "audience", "subject_terms", "category_label"]}),
         ("内容", {"fields": ["abstract", "body", "figure_check", "suggestions_link"]}),
-        ("公开与效力", {"fields": ["disclosure", "status", "published_at", "validity",
+        ("公开与效力", {"fields": ["disclosure", "published_at", "validity",
                               "effective_on", "repealed_on", "superseded_by"]}),
         ("其他", {"fields": ["source_url", "view_count", "created_at", "updated_at"]}),
     ]
@@ -83,30 +89,9 @@ class DocumentAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/documents/suggestions.html", context)
 
-    @admin.action(description="发布所选政府信息")
-    def publish_selected(self, request, queryset):
-        for document in queryset.exclude(status=Status.PUBLISHED).select_related("agency"):
-            workflow.publish(document)
-        self.message_user(request, "已发布。", messages.SUCCESS)
-
-    @admin.action(description="撤回所选政府信息")
-    def withdraw_selected(self, request, queryset):
-        for document in queryset.filter(status=Status.PUBLISHED):
-            workflow.withdraw(document)
-        self.message_user(request, "已撤回。", messages.SUCCESS)
-
-    def save_model(self, request, obj, form, change):
-        # A document saved as 已发布 in the form goes through the same action as the button,
-        # so it gets its 索引号.
-        if obj.status == Status.PUBLISHED and not obj.index_no:
-            workflow.publish(obj)
-        else:
-            super().save_model(request, obj, form, change)
-
-
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(accounts_admin.AgencyPermissionAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "code", "parent", "needs_review"]
     list_filter = ["needs_review"]
     search_fields = ["name", "short_name", "code"]
@@ -123,13 +108,13 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(accounts_admin.VocabularyPermissionAdmin, admin.ModelAdmin):
     list_display = ["__str__", "sort_order"]
     search_fields = ["name"]
     list_select_related = ["parent"]
 
 
 @admin.register(Genre, Audience)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(accounts_admin.VocabularyPermissionAdmin, admin.ModelAdmin):
     list_display = ["name", "sort_order"]
     search_fields = ["name"]
