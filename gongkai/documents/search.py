@@ -10,6 +10,7 @@ Bulk ``QuerySet.update()`` sends no signals: run ``gongkai reindex`` after one.
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from gongkai.search.highlight import SCAN_CHARS
 from gongkai.search.index import Facet, Index, Record
 from gongkai.search.segment import agency_name_words, doc_no_prefix
 
+from .generation import generation
 from .models import Document, Validity
 
 # Snippets read the first highlight.SCAN_CHARS characters of the text; this much HTML is
@@ -97,8 +99,8 @@ class DocumentIndex(Index):
     def facet_labels(self, facet: str, values) -> dict:
         models = {"agency": Agency, "topic": Topic, "genre": Genre}
         if facet in models:
-            objects = models[facet].objects.filter(pk__in=list(values))
-            return {o.pk: getattr(o, "display_name", None) or o.name for o in objects}
+            labels = all_labels(models[facet])
+            return {v: labels[v] for v in values if v in labels}
         if facet == "validity":
             return dict(Validity.choices)
         return {v: str(v) for v in values}
@@ -140,6 +142,17 @@ def html_prefix(html: str) -> str:
     if head.rfind("<") > head.rfind(">"):
         head = head[:head.rfind("<")]
     return head
+
+
+def all_labels(model) -> dict:
+    """{pk: name shown} of every agency, topic or genre: a few hundred rows, read once per
+    catalogue generation (renaming one moves the generation) instead of on every search."""
+    key = f"gongkai:labels:{model._meta.label_lower}:{generation()}"
+    labels = cache.get(key)
+    if labels is None:
+        labels = {o.pk: getattr(o, "display_name", None) or o.name for o in model.objects.all()}
+        cache.set(key, labels, 3600)
+    return labels
 
 
 def document_words(doc: Document) -> list[str]:

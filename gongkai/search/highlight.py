@@ -64,6 +64,12 @@ def _compiled(words: tuple[str, ...]) -> re.Pattern:
 
 
 def _matcher(words) -> re.Pattern | None:
+    return _matcher_for(tuple(words))
+
+
+@lru_cache(maxsize=256)
+def _matcher_for(words: tuple[str, ...]) -> re.Pattern | None:
+    # A result page asks for the same words' pattern forty times (titles and snippets).
     folded = sorted({n for w in words if w and w.strip() and (n := normalize(w).strip())},
                     key=lambda w: (-len(w), w))
     return _compiled(tuple(folded)) if folded else None

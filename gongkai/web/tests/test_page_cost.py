@@ -69,9 +69,12 @@ class PageCostTestCase(BaseTestCase):
         assert {name: self.costs(url) for name, url in self.pages().items()} == small
 
     def test_a_search_page_costs_the_same_with_more_documents(self):
+        # A first search in a generation reads the facet labels and (once a minute) looks for
+        # a learned model; the pinned cost is that of the searches after it.
         self.add_documents(30)
-        self.queries("/search/?q=工作")  # the process looks for a learned model once a minute
+        self.queries("/search/?q=工作")
         small = self.queries("/search/?q=通知")
         self.add_documents(300)
+        self.queries("/search/?q=工作")
         # PostgreSQL adds a savepoint around the search and its SET LOCAL planner settings.
-        assert self.queries("/search/?q=通知") == small == {"sqlite": 7, "postgresql": 13}[connection.vendor]
+        assert self.queries("/search/?q=通知") == small == {"sqlite": 4, "postgresql": 10}[connection.vendor]
