@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "django_prose_editor",
     "gongkai.catalog",
     "gongkai.accounts",
     "gongkai.documents",

@@ -19,7 +19,8 @@ from gongkai.documents.workflow import assign_missing_index_nos
 from gongkai.lib.html import html_to_text
 from gongkai.suggestions.suggester import suggest_abstract, suggest_terms, suggest_topic
 
-from . import accounts_admin
+from . import accounts_admin, aids, views
+from .forms import DocumentForm
 from .workflow_admin import AgencyListFilter, DocumentWorkflowAdmin, WorkflowStateFilter
 
 
@@ -28,6 +29,8 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
     """Per-agency permissions, the workflow's actions and views, revisions and their
     comparison come from DocumentWorkflowAdmin (gongkai/staff/workflow_admin.py)."""
 
+    # The body in a rich-text editor, 主题词 as tags (gongkai/staff/forms.py).
+    form = DocumentForm
     list_display = ["title", "index_no", "doc_no", "agency", "published_at", "workflow_state",
                     "validity", "view_count"]
     list_filter = [WorkflowStateFilter, "disclosure", "validity", AgencyListFilter, "genre"]
@@ -35,7 +38,9 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["agency", "topic", "superseded_by"]
     readonly_fields = ["workflow_panel", "index_no", "view_count", "created_at", "updated_at",
-                       "figure_check", "suggestions_link"]
+                       "figure_check",
+                       "suggestions_link", "suggested_terms", "suggested_abstract",
+                       "suggested_topic"]
     list_select_related = ["agency"]
     actions = ["submit_selected", "publish_selected", "send_back_selected", "withdraw_selected"]
     # A source address typed without a scheme is taken as https (Django 6's default).
@@ -43,8 +48,10 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
     fieldsets = [
         ("流程", {"fields": ["workflow_panel"]}),
         (None, {"fields": ["title", "agency", "publisher_label", "doc_no", "written_on", "index_no"]}),
-        ("分类", {"fields": ["topic", "genre", "audience", "subject_terms", "category_label"]}),
-        ("内容", {"fields": ["abstract", "body", "figure_check", "suggestions_link"]}),
+        ("分类", {"fields": ["topic", "suggested_topic", "genre", "audience", "subject_terms",
+                           "suggested_terms", "category_label"]}),
+        ("内容", {"fields": ["abstract", "suggested_abstract", "body", "figure_check",
+                           "suggestions_link"]}),
         ("公开与效力", {"fields": ["disclosure", "published_at", "validity",
                               "effective_on", "repealed_on", "superseded_by"]}),
         ("其他", {"fields": ["source_url", "view_count", "created_at", "updated_at"]}),
@@ -68,10 +75,32 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
         url = reverse("admin:documents_document_suggest", args=[obj.pk])
         return format_html('<a href="{}" target="_blank">生成主题词、内容概述和主题分类建议</a>', url)
 
+    @admin.display(description="建议主题词")
+    def suggested_terms(self, obj):
+        return aids.terms_html(obj)
+
+    @admin.display(description="建议内容概述")
+    def suggested_abstract(self, obj):
+        return aids.abstract_html(obj)
+
+    @admin.display(description="建议主题分类")
+    def suggested_topic(self, obj):
+        return aids.topic_html(obj)
+
     def get_urls(self):
         suggest = self.admin_site.admin_view(self.suggest_view)
+        from_file = self.admin_site.admin_view(self.from_file_view)
         return [path("<int:pk>/suggest/", suggest, name="documents_document_suggest"),
+                path("from-file/", from_file, name="documents_document_from_file"),
                 *super().get_urls()]
+
+    def from_file_view(self, request):
+        """从文件新建: a .docx read into the add form (gongkai/staff/from_file.py)."""
+        return views.from_file(self, request)
+
+    def get_changeform_initial_data(self, request):
+        return {**super().get_changeform_initial_data(request),
+                **views.from_file_initial(request)}
 
     def suggest_view(self, request, pk):
         """Suggestions learned from the catalogue; on their own page because the first call
