@@ -55,6 +55,9 @@ SETTINGS = [
             "many seconds of one worker's views. 0 writes every view at once."),
     Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
             "Search engine: sqlite (FTS5), postgres (tsvector) or tantivy (an index under GONGKAI_DATA_DIR/search/)."),
+    Setting("GONGKAI_REQUIRE_OTP", "False",
+            "True: every superuser must sign in to the admin with a TOTP code (two-step "
+            "verification); one without a device is sent to enrol first. Other staff may enrol."),
 ]
 
 SEARCH_BACKENDS = {

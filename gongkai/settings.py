@@ -57,12 +57,16 @@ globals().update(https_settings(
 ))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the site class of gongkai/staff/site.py (OTP-aware login).
+    "gongkai.staff.adminconfig.GongkaiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "csp",
     "django_prose_editor",
     "gongkai.catalog",
@@ -85,8 +89,11 @@ MIDDLEWARE = [
     "gongkai.web.middleware.StripControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -137,6 +144,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Staff accounts (docs/editing.md): a staff session ends when the browser closes and at the
+# latest 8 hours after it last changed (a sign-in); passwords of at least 12 characters that
+# are not common, all digits or like the user's name; django-axes locks a username and address
+# out after 10 wrong passwords in a row, for an hour (`gongkai axes_reset` lifts it sooner);
+# a TOTP second factor (django-otp) for anyone who enrols one, required of superusers when
+# GONGKAI_REQUIRE_OTP is True.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = 1  # hour
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/lockout.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The address axes counts: behind the proxy, the X-Forwarded-For entry nginx appended.
+AXES_CLIENT_IP_CALLABLE = "gongkai.staff.security.client_ip"
+REQUIRE_OTP = envbool("GONGKAI_REQUIRE_OTP", "False")
+OTP_TOTP_ISSUER = SITE_NAME
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
