@@ -217,9 +217,11 @@ def envfloat(name: str, default: str) -> float:
 
 
 def envcaches(name: str, data_dir: Path) -> dict:
-    """CACHES: "default" is shared by every process (the catalogue generation, counts), from
-    ``name``'s URL; "pages" holds rendered pages in each process's memory, always keyed by
-    that generation, so it needs no sharing."""
+    """CACHES from ``name``'s URL: "default" is shared by every process (the catalogue
+    generation, counts, labels); "shared_pages" holds rendered public pages for every process
+    (apart from "default", so that pages crowding it never push the generation out); "pages"
+    keeps the most used of them in each process's memory. Pages are always keyed by the
+    generation, so no copy outlives a change."""
     url = _get(name, "").strip()
     scheme, _, rest = url.partition("://")
     if not url:
@@ -236,9 +238,15 @@ def envcaches(name: str, data_dir: Path) -> dict:
     else:
         raise ImproperlyConfigured(f"Unexpected value {name}={url!r}; use redis://HOST:PORT/DB, "
                                    "file:///PATH or locmem://")
+    shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300,
+                    "OPTIONS": {"MAX_ENTRIES": 5000}}
+    if default["BACKEND"].endswith("FileBasedCache"):
+        shared_pages["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-pages"
+    elif default["BACKEND"].endswith("LocMemCache"):
+        shared_pages["LOCATION"] = "shared-pages"
     pages = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
              "OPTIONS": {"MAX_ENTRIES": 5000}}
-    return {"default": default, "pages": pages}
+    return {"default": default, "shared_pages": shared_pages, "pages": pages}
 
 
 def https_settings(site_url: str, *, behind_proxy: bool, hsts_seconds: int = HSTS_SECONDS,

@@ -7,6 +7,8 @@ import pytest
 
 TEST_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+    "shared_pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                     "LOCATION": "shared-pages"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
 

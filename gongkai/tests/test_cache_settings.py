@@ -12,6 +12,8 @@ def test_the_embedded_default_shares_a_file_cache_in_the_data_directory(monkeypa
     assert caches["default"]["BACKEND"].endswith("FileBasedCache")
     assert caches["default"]["LOCATION"] == "/srv/gongkai/cache"
     assert caches["pages"]["BACKEND"].endswith("LocMemCache")
+    # Pages every worker shares live apart from the generation, so they never push it out.
+    assert caches["shared_pages"]["LOCATION"] == "/srv/gongkai/cache-pages"
 
 
 @pytest.mark.parametrize(("url", "backend", "location"), [

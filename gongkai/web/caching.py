@@ -2,7 +2,8 @@
 
 A page is rendered once per generation (gongkai.documents.generation), display preference
 (字体, 长者模式) and its own arguments, and kept for at most ``PAGE_SECONDS`` in the "pages"
-cache (local memory in each worker). Any change to the catalogue moves the generation, so no
+cache (local memory in each worker) and the "shared_pages" cache every worker reads (a file
+cache on the embedded default, Redis when configured), so one render serves every worker. Any change to the catalogue moves the generation, so no
 cached page outlives a publication, an edit or a withdrawal; ``PAGE_SECONDS`` bounds what time
 alone changes (a scheduled document whose hour has come, the newest list).
 
@@ -26,11 +27,33 @@ PAGE_SECONDS = 60
 VALUE_SECONDS = 300
 
 
-def page_cache():
-    try:
-        return caches["pages"]
-    except InvalidCacheBackendError:
-        return caches["default"]
+def page_caches() -> list:
+    """Where rendered pages are kept, nearest first: this worker's memory, then the store
+    every worker shares (one render serves them all)."""
+    found = []
+    for alias in ("pages", "shared_pages"):
+        try:
+            found.append(caches[alias])
+        except InvalidCacheBackendError:
+            continue
+    return found or [caches["default"]]
+
+
+def cached_content(key: str, render):
+    """The page for ``key`` from the nearest cache that has it (copied into the nearer ones),
+    else ``render()``'s response, kept everywhere when it is a 200."""
+    stores = page_caches()
+    for depth, store in enumerate(stores):
+        if (content := store.get(key)) is not None:
+            for nearer in stores[:depth]:
+                nearer.set(key, content, PAGE_SECONDS)
+            return content
+    rendered = render()
+    if rendered.status_code != 200:
+        return rendered
+    for store in stores:
+        store.set(key, rendered.content, PAGE_SECONDS)
+    return rendered.content
 
 
 def cached_value(parts, compute):
@@ -55,13 +78,9 @@ def cached_page(request, parts, render) -> HttpResponse:
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        content = page_cache().get(key)
-        if content is None:
-            rendered = render()
-            if rendered.status_code != 200:
-                return rendered
-            content = rendered.content
-            page_cache().set(key, content, PAGE_SECONDS)
+        content = cached_content(key, render)
+        if not isinstance(content, bytes):
+            return content  # not a 200: never cached
         response = HttpResponse(content)
     response["ETag"] = etag
     # The page differs with the 字体/长者模式 cookies; shared caches must keep them apart.
