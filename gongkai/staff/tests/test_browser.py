@@ -79,7 +79,14 @@ class DocumentFormBrowserTestCase(BrowserTestCase):
         self.assert_no_csp_violations(page)
         assert not errors, errors
 
-    def test_terms_are_tags_and_a_suggested_abstract_is_taken_with_a_click(self):
+    def test_terms_are_tags_and_suggestions_are_taken_with_a_click(self):
+        from gongkai.suggestions.suggester import forget_catalogue_suggester
+
+        # The catalogue the suggester learns from: the notice, filed under 综合政务\政务公开.
+        self.notice.body = "<p>关于做好社区民生微实事项目政务公开工作的通知，公开项目资金和进度。</p>"
+        self.notice.save()
+        forget_catalogue_suggester()
+        self.addCleanup(forget_catalogue_suggester)
         self.draft.body = ("<p>为推进民生微实事工作，翠竹街道组织社区开展民生微实事项目。</p>"
                            "<p>民生微实事项目涉及养老服务、社区环境和便民设施。</p>")
         self.draft.save()
@@ -96,13 +103,17 @@ class DocumentFormBrowserTestCase(BrowserTestCase):
         assert page.input_value("#id_subject_terms") == f"养老 便民 {term}"
         page.click("button[data-gk-target=id_abstract]")
         assert page.input_value("#id_abstract")
+        # The suggested topic goes into the admin's autocomplete (select2) box.
+        page.click(f"button[data-gk-topic='{self.topic.pk}']")
+        assert page.input_value("#id_topic") == str(self.topic.pk)
+        assert "政务公开" in page.inner_text("#select2-id_topic-container")
         self.assert_no_csp_violations(page)
         assert not errors, errors
         page.click("input[name=_continue]")
         page.locator(".messagelist .success").wait_for()
         document = Document.objects.get(pk=self.draft.pk)
         assert document.subject_terms == ["养老", "便民", term]
-        assert document.abstract
+        assert document.abstract and document.topic == self.topic
 
     def test_without_javascript_the_form_is_a_textarea_and_a_text_input(self):
         page, _ = self.staff_page(java_script_enabled=False)

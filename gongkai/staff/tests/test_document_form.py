@@ -139,3 +139,26 @@ class ChangeFormTestCase(BaseTestCase):
         assert document.subject_terms == ["计划", "草稿"]
         assert "<table><tbody><tr><td><p>甲</p></td>" in document.body
         assert "<h2>一、目标</h2>" in document.body and "<ul><li><p>一项</p></li></ul>" in document.body
+
+    def test_suggestions_are_listed_beside_their_fields_with_hidden_buttons(self):
+        from gongkai.suggestions.suggester import forget_catalogue_suggester
+
+        self.notice.body = "<p>关于做好社区民生微实事项目政务公开工作的通知，公开项目资金和进度。</p>"
+        self.notice.save()
+        forget_catalogue_suggester()
+        self.addCleanup(forget_catalogue_suggester)
+        self.draft.body = ("<p>为推进民生微实事工作，翠竹街道组织社区开展民生微实事项目。</p>"
+                           "<p>民生微实事项目涉及养老服务、社区环境和便民设施。</p>")
+        self.draft.save()
+        html = self.client.get(f"/admin/documents/document/{self.draft.pk}/change/").content.decode()
+        terms = html.split('class="gk-suggestions gk-suggested-terms">')[1].split("</ul>")[0]
+        assert "<li>民生微实事 <button" in terms and 'data-gk-add-term="民生微实事"' in terms
+        assert " hidden>添加</button>" in terms  # shown by the script; text without it
+        abstract = html.split('class="gk-suggested-abstract">')[1].split("</p>")[0]
+        assert 0 < len(abstract) <= 100
+        assert f'data-gk-topic="{self.topic.pk}"' in html
+        # In the order of the form: each suggestion right after its field, 数据核验 after the body.
+        order = [html.index(marker) for marker in (
+            'name="topic"', "gk-suggested-topics", 'name="subject_terms"', "gk-suggested-terms",
+            'name="abstract"', "gk-suggested-abstract", 'name="body"', "数据核验")]
+        assert order == sorted(order)
