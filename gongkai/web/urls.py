@@ -7,5 +7,6 @@ urlpatterns = [
     path("agencies/<int:pk>/", views.agency, name="agency"),
     path("agencies/<int:pk>/documents/", views.agency_documents, name="agency_documents"),
     path("documents/<int:pk>/", views.document, name="document"),
+    path("regulations/", views.regulations, name="regulations"),
     path("display/", views.display, name="display"),
 ]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.counts import public_counts as agency_counts
-from gongkai.documents.models import Document
+from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
 
 from .caching import cached_page, cached_value
@@ -104,6 +104,44 @@ def agency_documents(request, pk):
                        render_listing)
 
 
+# 规章库: the genres that are regulations (规章) or normative documents (行政规范性文件).
+REGULATION_GENRES = ("规章", "行政规范性文件")
+# The validity filter's choices, 现行有效 first (the default); "all" includes the unmarked.
+REGULATION_FILTERS = [*Validity.choices, ("all", "全部")]
+
+
+def regulations(request):
+    """规章库: regulations and normative documents, 现行有效 by default, filterable by
+    validity (``?validity=repealed`` …); amended and repealed ones link to the document in
+    force when it is public."""
+    validity = request.GET.get("validity")
+    if validity not in dict(REGULATION_FILTERS):
+        validity = Validity.IN_FORCE
+    page_number = request.GET.get("page")
+
+    def render_regulations():
+        everything = Document.objects.published().filter(genre__name__in=REGULATION_GENRES)
+        counts = cached_value(("regulation-counts",), lambda: dict(
+            everything.values_list("validity").annotate(n=Count("pk")).order_by()))
+        documents = everything if validity == "all" else everything.filter(validity=validity)
+        total = sum(counts.values()) if validity == "all" else counts.get(validity, 0)
+        page = CountedPaginator(documents.for_listing().newest_first(), PAGE_SIZE, total) \
+            .get_page(page_number)
+        rows = list(page)
+        current = Document.objects.published().only("pk", "title").in_bulk(
+            [d.superseded_by_id for d in rows if d.superseded_by_id and d.is_superseded])
+        for d in rows:
+            d.current = current.get(d.superseded_by_id)
+        return render(request, "web/regulations.html", {
+            "page": page, "rows": rows, "validity": validity,
+            "filters": [(key, label, counts.get(key, 0) if key != "all" else sum(counts.values()))
+                        for key, label in REGULATION_FILTERS],
+            "validity_label": dict(REGULATION_FILTERS)[validity],
+        })
+
+    return cached_page(request, ("regulations", validity, _int(page_number)), render_regulations)
+
+
 # 浏览次数 is not part of a cached page: the page is cached with this mark where the count
 # goes, and each response puts the count of the moment in its place.
 VIEWS_MARK = "__GONGKAI_VIEWS__"
@@ -112,7 +150,7 @@ VIEWS_MARK = "__GONGKAI_VIEWS__"
 def document(request, pk):
     state = Document.objects.published().filter(pk=pk).values_list("view_count", "updated_at")
     if not (state := state.first()):
-        raise Http404
+        return withdrawn_document(request, pk)
     stored, updated_at = state
 
     def render_document():
@@ -128,6 +166,22 @@ def document(request, pk):
     if response.status_code == 200:
         response.content = response.content.replace(VIEWS_MARK.encode(), str(shown).encode(), 1)
     return response
+
+
+def withdrawn_document(request, pk):
+    """A withdrawn document's page (docs/workflow.md): at the same URL, saying when it was
+    withdrawn, with the record that identifies it and without the body, 内容概述 or 主题词,
+    which are not even read. Not counted as a view."""
+    updated_at = Document.objects.withdrawn().filter(pk=pk).values_list("updated_at", flat=True)
+    if (updated_at := updated_at.first()) is None:
+        raise Http404
+
+    def render_withdrawn():
+        doc = get_object_or_404(Document.objects.withdrawn().select_related("agency")
+                                .defer("body", "abstract", "subject_terms"), pk=pk)
+        return render(request, "web/withdrawn.html", {"doc": doc})
+
+    return cached_page(request, ("withdrawn", pk, updated_at.timestamp()), render_withdrawn)
 
 
 @require_GET

@@ -30,6 +30,8 @@ PAGES = {
     "document_seed_page": (lambda t: t.import_seed_page().get_absolute_url(),
                            ".doc-body :text(\"民生微实事\")"),
     "document_repealed": (lambda t: t.repealed.get_absolute_url(), ".notice a"),
+    "document_withdrawn": (lambda t: t.withdrawn_page(), ".notice"),
+    "regulations": (lambda t: t.regulations_page(), ".listing tbody a"),
     "search_form": (lambda t: "/search/", "#search-q"),
     "search_results": (lambda t: "/search/?q=" + quote("翠竹街道"), ".hit a"),
     "search_facets": (lambda t: f"/search/?q={quote('翠竹街道')}&genre={t.summary_genre.pk}&year=2022",
@@ -56,6 +58,24 @@ class AccessibilityTestCase(BrowserTestCase):
             superseded_by=self.budget, body="<p>全年安排民生微实事资金200万元。</p>",
         )
         self.page = self.new_page()
+
+    def withdrawn_page(self) -> str:
+        from gongkai.documents import workflow
+
+        workflow.withdraw(self.repealed)
+        return self.repealed.get_absolute_url()
+
+    def regulations_page(self) -> str:
+        """规章库 with a regulation in force that replaced a repealed one."""
+        from gongkai.catalog.models import Genre
+
+        rules = Genre.objects.get_or_create(name="规章")[0]
+        Document.objects.filter(pk__in=[self.budget.pk, self.repealed.pk]).update(genre=rules)
+        Document.objects.filter(pk=self.budget.pk).update(validity=Validity.IN_FORCE)
+        from gongkai.documents.generation import bump
+
+        bump()
+        return "/regulations/?validity=all"
 
     def import_seed_page(self) -> Document:
         """The summary with the real seed page's body (tables, lists), through the importer."""
