@@ -21,8 +21,10 @@ def fresh_caches_and_counts(settings):
     from gongkai.questions import store
 
     settings.CACHES = TEST_CACHES
-    for cache in caches.all(initialized_only=True):
-        cache.clear()
+    # Every alias, not only those this test's (fresh) cache handler has opened: a local-memory
+    # cache keeps its entries per LOCATION for the whole process.
+    for alias in TEST_CACHES:
+        caches[alias].clear()
     view_counter.discard()
     store.reset()  # a ranking model learned by an earlier test stays in this process otherwise
     yield
