@@ -40,8 +40,9 @@ def page_caches() -> list:
 
 
 def cached_content(key: str, render):
-    """The page for ``key`` from the nearest cache that has it (copied into the nearer ones),
-    else ``render()``'s response, kept everywhere when it is a 200."""
+    """(content type, body) of the page for ``key`` from the nearest cache that has it (copied
+    into the nearer ones), else of ``render()``'s response, kept everywhere; a response that
+    is not a 200 is returned as it is and kept nowhere."""
     stores = page_caches()
     for depth, store in enumerate(stores):
         if (content := store.get(key)) is not None:
@@ -51,9 +52,10 @@ def cached_content(key: str, render):
     rendered = render()
     if rendered.status_code != 200:
         return rendered
+    content = (rendered["Content-Type"], rendered.content)
     for store in stores:
-        store.set(key, rendered.content, PAGE_SECONDS)
-    return rendered.content
+        store.set(key, content, PAGE_SECONDS)
+    return content
 
 
 def cached_value(parts, compute):
@@ -79,9 +81,10 @@ def cached_page(request, parts, render) -> HttpResponse:
         response = HttpResponseNotModified()
     else:
         content = cached_content(key, render)
-        if not isinstance(content, bytes):
-            return content  # not a 200: never cached
-        response = HttpResponse(content)
+        if isinstance(content, HttpResponse):
+            return content  # not a 200 (a 404, a redirect): never cached
+        content_type, body = content
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     # The page differs with the 字体/长者模式 cookies; shared caches must keep them apart.
     patch_vary_headers(response, ["Cookie"])

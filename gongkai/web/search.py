@@ -14,6 +14,8 @@ from gongkai.search.query import parse
 from gongkai.search.registry import get_index
 from gongkai.search.results import as_dict, exact_match, search
 
+from .caching import cached_page
+
 SORT_LABELS = [("relevance", "按相关度"), ("date", "按日期")]
 
 
@@ -31,14 +33,20 @@ def search_page(request):
     jump = exact_match(parse(text)) if text.strip() else None
     if jump and not as_json:
         return HttpResponseRedirect(jump.get_absolute_url())
-    results = search(text, filters=request.GET, sort=request.GET.get("sort"),
-                     page=_page(request.GET.get("page")))
-    if as_json:
-        return JsonResponse(as_dict(results, jump), json_dumps_params={"ensure_ascii": False})
-    return render(request, "search/search.html", {
-        "results": results, "q": text, "facet_groups": facet_groups(request, results),
-        "sort_links": [(key, label, link(request, sort=key)) for key, label in SORT_LABELS],
-    })
+
+    def render_results():
+        results = search(text, filters=request.GET, sort=request.GET.get("sort"),
+                         page=_page(request.GET.get("page")))
+        if as_json:
+            return JsonResponse(as_dict(results, jump), json_dumps_params={"ensure_ascii": False})
+        return render(request, "search/search.html", {
+            "results": results, "q": text, "facet_groups": facet_groups(request, results),
+            "sort_links": [(key, label, link(request, sort=key)) for key, label in SORT_LABELS],
+        })
+
+    # Citizens ask the same things (the policy in the news, 社保, 入学): a result page is kept
+    # under the catalogue's generation like any public page, so a change shows at once.
+    return cached_page(request, ("search", request.GET.urlencode()), render_results)
 
 
 def link(request, **changes) -> str:

@@ -194,3 +194,29 @@ class AgencyCountTestCase(BaseTestCase):
         workflow.publish(self.draft)
         html = self.client.get("/").content.decode()
         assert f'href="/agencies/{self.cuizhu.pk}/">深圳市罗湖区翠竹街道办事处</a> <span class="count">2</span>' in html
+
+
+class SearchCacheTestCase(BaseTestCase):
+    def test_a_repeated_search_is_served_from_the_cache_and_keeps_its_type(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for params in ({"q": "工作总结"}, {"q": "工作总结", "format": "json"}):
+            first = self.client.get("/search/", params)
+            with CaptureQueriesContext(connection) as captured:
+                again = self.client.get("/search/", params)
+            assert len(captured) == 0
+            assert again.content == first.content
+            assert again["Content-Type"] == first["Content-Type"]
+        assert again.json()["total"] == 1
+
+    def test_a_cached_search_shows_a_publication_and_a_withdrawal_at_once(self):
+        def titles():
+            return [hit["title"] for hit in
+                    self.client.get("/search/", {"q": "翠竹街道", "format": "json"}).json()["results"]]
+
+        assert "翠竹街道2023年工作计划（草稿）" not in titles()
+        workflow.publish(self.draft)
+        assert "翠竹街道2023年工作计划（草稿）" in titles()
+        workflow.withdraw(self.summary)
+        assert "罗湖区翠竹街道办事处2021年工作总结" not in titles()
