@@ -223,8 +223,12 @@ def page_sets(env: dict, n: int, seed: int) -> dict[str, list[str]]:
         "agency catalogue": [f"/agencies/{pk}/" for pk in agencies],
         "listing, page 1": [f"/agencies/{pk}/documents/" for pk in agencies],
         "listing, page 500": [f"/agencies/{pk}/documents/?page=500" for pk in agencies],
+        # A query asked again is answered from the page cache; "uncached" adds a parameter
+        # the site ignores, so every request searches, cuts snippets and renders.
         "search (HTML)": search,
         "search (JSON)": [f"{url}&format=json" for url in search],
+        "search (HTML), uncached": [f"{url}&r={i}" for i, url in enumerate(search * 20)],
+        "search (JSON), uncached": [f"{url}&format=json&r={i}" for i, url in enumerate(search * 20)],
     }
 
 
@@ -243,7 +247,7 @@ def main():
     parser.add_argument("--search", choices=("sqlite", "postgres", "tantivy"), default=None,
                         help="search backend (default: the database's own)")
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--pages", default="", help="comma-separated subset of page names")
+    parser.add_argument("--pages", default="", help="subset of page names, separated by ;")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--build-only", action="store_true", help="load and index, measure nothing")
     args = parser.parse_args()
@@ -253,7 +257,7 @@ def main():
         return
     env = environment(args.db, args.docs, args.search)
     sets = page_sets(env, args.docs, args.seed)
-    wanted = [p for p in args.pages.split(",") if p]
+    wanted = [p.strip() for p in args.pages.split(";") if p.strip()]
     rows, trivial, before = [], None, None
     with Server(env) as server:
         for name, paths in sets.items():
@@ -261,7 +265,7 @@ def main():
                 continue
             if name.startswith("document page") and before is None:
                 before = view_total(env)
-            if "cold" not in name:
+            if "cold" not in name and "uncached" not in name:
                 warm_up(server, paths)
             result = wrk(server, paths, args.seconds)
             trivial = trivial or result["rps"]
