@@ -48,8 +48,10 @@ class DocumentIndex(Index):
     def get_queryset(self):
         """Published documents and those scheduled to become public: they are indexed ahead
         and every query filters ``published_at <= now``, so they appear the moment their
-        time comes without anyone saving them again."""
-        return Document.objects.publishable()
+        time comes without anyone saving them again. A document whose scheduled withdrawal
+        has come is out even before ``gongkai publish-scheduled`` withdraws it: a search
+        that meets it removes it (``results.forget_stale``), so no total counts it."""
+        return Document.objects.publishable().exclude(withdraw_at__lte=timezone.now())
 
     def to_record(self, doc: Document) -> Record:
         return Record(

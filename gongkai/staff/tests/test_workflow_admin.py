@@ -194,3 +194,31 @@ class StaffCommandTestCase(StaffTestCase):
         assert perms.can(user, Action.APPROVE, self.notice)
         assert Membership.objects.filter(user=user, role=Role.REVIEWER).exists()
         assert PendingStatus.NONE == ""  # (the cast is untouched otherwise)
+
+
+class DashboardTestCase(StaffTestCase):
+    def home(self, user) -> str:
+        self.client.force_login(user)
+        return self.client.get("/admin/").content.decode()
+
+    def test_each_person_sees_first_what_needs_them(self):
+        sent_back = workflow.create(Document(title="被退回的草稿", agency=self.cuizhu))
+        workflow.submit(sent_back)
+        workflow.send_back(sent_back, reason="请补充成文日期")
+        waiting = workflow.create(Document(title="等待审核的通知", agency=self.cuizhu))
+        workflow.submit(waiting)
+        scheduled = workflow.create(Document(title="下周发布的公告", agency=self.cuizhu))
+        workflow.submit(scheduled)
+        workflow.publish(scheduled, at=timezone.now() + dt.timedelta(days=7))
+        other = workflow.create(Document(title="别的机构待审", agency=self.gwyb))
+        workflow.submit(other)
+
+        editor = self.home(self.editor_a)
+        assert "被退回的草稿" in editor and "退回理由：请补充成文日期" in editor
+        assert 'id="queue-waiting"' not in editor  # not a reviewer
+        reviewer = self.home(self.reviewer_a)
+        waiting_box = reviewer.split('id="queue-waiting"')[1].split("</table>")[0]
+        assert "等待审核的通知" in waiting_box and "别的机构待审" not in reviewer
+        assert "下周发布的公告" in reviewer.split('id="queue-scheduled"')[1].split("</table>")[0]
+        assert "最近的修改" in reviewer
+        assert "别的机构待审" in self.home(self.reviewer_b)

@@ -1,0 +1,258 @@
+"""The no-leak guarantee (issue 10): nothing of a document the public may not see reaches any
+public surface, and nothing of an agency's documents reaches another agency's staff.
+
+Each non-public document carries a marker word of its own in its title, body, 内容概述,
+主题词, 文号 and 索引号 (a withdrawn document only in what its page hides: body, 内容概述,
+主题词). Every public surface is walked and no marker may appear; then the admin is walked as
+each role of the other agency. **Every public surface added later joins ``public_urls()``.**
+"""
+
+import datetime as dt
+import json
+from urllib.parse import quote
+
+from django.urls import get_resolver
+from django.utils import timezone
+
+from gongkai.accounts.tests.cast import StaffTestCase
+from gongkai.catalog.models import Genre
+from gongkai.documents import workflow
+from gongkai.documents.models import Disclosure, Document, Status, Validity
+from gongkai.test import aware
+
+COMMON = "泄漏测试"  # a word every test document shares, public or not
+
+
+def hidden(cls, key: str, marker: str, **fields) -> Document:
+    """A document whose every field carries ``marker``."""
+    values = dict(
+        title=f"{COMMON}{marker}通知", agency=cls.cuizhu, doc_no=f"{marker}〔2024〕1号",
+        index_no=f"{marker}/2024-00001", abstract=f"概述{marker}", subject_terms=[marker],
+        body=f"<p>{COMMON}正文 {marker} 第一段。</p>", genre=cls.rules, topic=cls.topic,
+        validity=Validity.IN_FORCE, published_at=aware(2024, 1, 2))
+    values.update(fields)
+    document = Document.objects.create(**values)
+    cls.markers[key] = marker
+    cls.hidden_docs[key] = document
+    return document
+
+
+class NoLeakTestCase(StaffTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.markers, cls.hidden_docs = {}, {}
+        cls.rules = Genre.objects.create(name="规章")
+        future = timezone.now() + dt.timedelta(days=30)
+        hidden(cls, "draft", "mkdraftzq", status=Status.DRAFT, published_at=None, index_no=None)
+        hidden(cls, "sent_back", "mksentbackzq", status=Status.DRAFT,
+               sent_back_reason="退回", published_at=None, index_no=None)
+        hidden(cls, "in_review", "mkreviewzq", status=Status.IN_REVIEW)
+        hidden(cls, "scheduled", "mkschedzq", status=Status.PUBLISHED, published_at=future)
+        hidden(cls, "withheld", "mkwithheldzq", status=Status.PUBLISHED,
+               disclosure=Disclosure.WITHHELD)
+        hidden(cls, "on_request", "mkrequestzq", status=Status.PUBLISHED,
+               disclosure=Disclosure.ON_REQUEST)
+        hidden(cls, "withdrawn_unseen", "mkneverzq", status=Status.WITHDRAWN,
+               published_at=future, withdrawn_at=timezone.now())
+        # Withdrawn: the page stays with the record (title, 文号, 索引号); only what it hides
+        # carries the marker.
+        hidden(cls, "withdrawn", "mkwithdrawnzq", status=Status.PUBLISHED,
+               title=f"{COMMON}已撤回的通知", doc_no="撤〔2024〕2号", index_no="WD/2024-00002")
+        workflow.withdraw(cls.hidden_docs["withdrawn"])
+        hidden(cls, "withdraw_due", "mkduezq", status=Status.PUBLISHED,
+               title=f"{COMMON}到时撤回的通知", doc_no="撤〔2024〕3号", index_no="WD/2024-00003",
+               withdraw_at=timezone.now() - dt.timedelta(minutes=1))
+        # A published document with an unpublished new revision: the public keeps the old one.
+        cls.live = Document.objects.create(
+            title=f"{COMMON}公开的版本", agency=cls.cuizhu, status=Status.PUBLISHED,
+            published_at=aware(2024, 1, 3), body=f"<p>{COMMON}公开的正文。</p>", genre=cls.rules,
+            validity=Validity.IN_FORCE, index_no="LIVE/2024-00004", doc_no="公〔2024〕4号")
+        edited = Document.objects.get(pk=cls.live.pk)
+        edited.title, edited.body = f"{COMMON}mkpendingzq新标题", "<p>mkpendingzq 新正文</p>"
+        edited.doc_no, edited.abstract = "mkpendingzq〔2024〕9号", "mkpendingzq"
+        edited.subject_terms = ["mkpendingzq"]
+        workflow.save_edit(edited)
+        workflow.submit(edited)
+        cls.markers["pending"] = "mkpendingzq"
+        # Replacement notices: repealed in favour of a document the public may not see.
+        cls.repealed = Document.objects.create(
+            title=f"{COMMON}已废止的办法", agency=cls.cuizhu, status=Status.PUBLISHED,
+            published_at=aware(2020, 1, 1), genre=cls.rules, validity=Validity.REPEALED,
+            superseded_by=cls.hidden_docs["draft"], repealed_on=dt.date(2024, 1, 1),
+            body=f"<p>{COMMON}旧办法。</p>")
+
+    # -- helpers ----------------------------------------------------------------------------
+    def assert_clean(self, url: str, content: str, allow: str = "") -> None:
+        for key, marker in self.markers.items():
+            if marker == allow:
+                continue
+            assert marker not in content, f"{url} shows the {key} document's marker {marker}"
+
+    def hidden_urls(self) -> set[str]:
+        return {d.get_absolute_url() for key, d in self.hidden_docs.items()
+                if key not in ("withdrawn", "withdraw_due")}
+
+    def fetch(self, url: str, allow: str = "") -> str:
+        response = self.client.get(url)
+        assert response.status_code in (200, 302, 404), (url, response.status_code)
+        location = response.get("Location", "")
+        assert location not in self.hidden_urls(), f"{url} redirects to a hidden document"
+        content = response.content.decode()
+        self.assert_clean(url, content + location, allow)
+        for hidden_url in self.hidden_urls():
+            assert f'href="{hidden_url}"' not in content, f"{url} links to {hidden_url}"
+        return content
+
+    def public_urls(self) -> list[str]:
+        """Every public surface (the search page's queries are walked apart)."""
+        a, b = self.cuizhu.pk, self.gwyb.pk
+        urls = ["/", "/healthz", f"/agencies/{a}/", f"/agencies/{b}/",
+                f"/agencies/{a}/documents/", f"/agencies/{a}/documents/?page=2",
+                f"/agencies/{a}/documents/?topic={self.topic.parent_id}",
+                f"/agencies/{a}/documents/?topic={self.topic.pk}",
+                f"/agencies/{a}/documents/?genre={self.rules.pk}",
+                "/regulations/", "/search/",
+                *[f"/regulations/?validity={v}" for v in [*Validity.values, "all"]],
+                self.live.get_absolute_url(), self.repealed.get_absolute_url(),
+                self.summary.get_absolute_url()]
+        urls += [d.get_absolute_url() for d in self.hidden_docs.values()]
+        return urls
+
+    # -- the public side --------------------------------------------------------------------
+    def test_every_public_page_is_free_of_every_marker(self):
+        for url in self.public_urls():
+            self.fetch(url)
+
+    def test_the_routes_are_all_walked(self):
+        """A new public route must join public_urls() (or this list, if it is no page)."""
+        walked = {"", "healthz", "agencies/<int:pk>/", "agencies/<int:pk>/documents/",
+                  "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/"}
+        routes = {str(p.pattern) for p in get_resolver().url_patterns}
+        routes |= {str(p.pattern) for r in get_resolver().url_patterns
+                   for p in getattr(r, "url_patterns", []) if not str(r.pattern).startswith("admin")}
+        unknown = {r for r in routes if r not in walked and not r.startswith("admin")}
+        assert not unknown, f"public routes the no-leak suite does not walk: {unknown}"
+
+    def test_hidden_documents_have_no_page_and_the_withdrawn_one_keeps_only_its_record(self):
+        for key, document in self.hidden_docs.items():
+            response = self.client.get(document.get_absolute_url())
+            if key in ("withdrawn", "withdraw_due"):
+                assert response.status_code == 200 and "撤回" in response.content.decode()
+            else:
+                assert response.status_code == 404, key
+
+    def test_the_published_version_stays_while_its_new_revision_waits(self):
+        html = self.fetch(self.live.get_absolute_url())
+        assert f"{COMMON}公开的版本" in html and "公开的正文" in html
+
+    def test_the_replacement_notice_names_no_hidden_document(self):
+        html = self.fetch(self.repealed.get_absolute_url())
+        assert "本文件已废止" in html
+        html = self.fetch("/regulations/?validity=repealed")
+        assert "已废止的办法" in html and "现行文件：" not in html
+
+    def search_urls(self, q: str) -> list[str]:
+        q = quote(q)
+        return [f"/search/?q={q}", f"/search/?q={q}&format=json", f"/search/?q={q}&sort=date",
+                f"/search/?q={q}&genre={self.rules.pk}&format=json",
+                f"/search/?q={q}&agency={self.cuizhu.pk}", f"/search/?q={q}&year=2024",
+                f"/search/?q={q}&validity=in_force&format=json"]
+
+    def test_searching_words_every_document_shares_finds_only_public_ones(self):
+        for url in self.search_urls(COMMON) + self.search_urls("正文") + self.search_urls("通知"):
+            self.fetch(url)
+        data = self.client.get(f"/search/?q={quote(COMMON)}&format=json").json()
+        found = {hit["url"] for hit in data["results"]}
+        assert found == {self.live.get_absolute_url(), self.repealed.get_absolute_url()}
+        assert data["total"] == 2
+
+    def test_searching_a_marker_or_its_doc_no_or_index_no_finds_nothing(self):
+        queries = []
+        for key, marker in self.markers.items():
+            document = self.hidden_docs.get(key)
+            queries.append((marker, marker))
+            if document is not None and marker in document.doc_no:
+                queries += [(document.doc_no, marker), (f"文号:{document.doc_no}", marker)]
+            if document is not None and document.index_no and marker in document.index_no:
+                queries += [(document.index_no, marker), (f"索引号:{document.index_no}", marker)]
+        queries.append(("mkpendingzq〔2024〕9号", "mkpendingzq"))
+        for q, marker in queries:
+            for url in self.search_urls(q):
+                # The page repeats what was typed: that one marker may appear, no other.
+                content = self.fetch(url, allow=marker)
+                if "format=json" in url:
+                    data = json.loads(content)
+                    assert data["results"] == [] and data["exact_match"] is None, (q, data)
+                    assert data["total"] == 0, (q, data["total"])
+                    stripped = {k: v for k, v in data.items() if k not in ("q", "query", "filters")}
+                    self.assert_clean(url, json.dumps(stripped, ensure_ascii=False))
+                else:
+                    assert "未找到" in content, q
+
+    def test_exact_jumps_by_doc_no_and_index_no_go_only_to_public_documents(self):
+        response = self.client.get("/search/?q=" + quote(self.live.doc_no))
+        assert response.status_code == 302 and response["Location"] == self.live.get_absolute_url()
+        for key in ("in_review", "scheduled", "withheld", "on_request", "withdrawn_unseen"):
+            document = self.hidden_docs[key]
+            for q in (document.doc_no, document.index_no):
+                response = self.client.get("/search/?q=" + quote(q))
+                assert response.status_code == 200, (key, q)  # a results page, no redirect
+
+    # -- the admin, as staff of the other agency ---------------------------------------------
+    def admin_urls(self) -> list[str]:
+        urls = ["/admin/", "/admin/documents/document/", "/admin/documents/document/?q=" + COMMON,
+                f"/admin/documents/document/?agency={self.cuizhu.pk}",
+                "/admin/documents/document/?state=in_review",
+                "/admin/accounts/auditentry/", "/admin/accounts/auditentry/export/",
+                "/admin/catalog/agency/", f"/admin/catalog/agency/{self.cuizhu.pk}/change/",
+                f"/admin/autocomplete/?app_label=documents&model_name=document"
+                f"&field_name=superseded_by&term={quote(COMMON)}",
+                f"/admin/autocomplete/?app_label=documents&model_name=document"
+                f"&field_name=superseded_by&term=mk"]
+        documents = [*self.hidden_docs.values(), self.live, self.repealed]
+        for d in documents:
+            base = f"/admin/documents/document/{d.pk}/"
+            urls += [base + tail for tail in (
+                "change/", "history/", "delete/", "revisions/", "suggest/",
+                "workflow/publish/", "workflow/withdraw/", "workflow/submit/",
+                "workflow/send_back/")]
+            revisions = list(d.revisions.values_list("pk", flat=True))
+            if len(revisions) >= 2:
+                urls.append(base + f"revisions/compare/?a={revisions[0]}&b={revisions[-1]}")
+        return urls
+
+    def test_staff_of_another_agency_see_nothing_in_the_admin(self):
+        for user in (self.editor_b, self.reviewer_b, self.manager_b):
+            self.client.force_login(user)
+            for url in self.admin_urls():
+                response = self.client.get(url)
+                content = (b"".join(response.streaming_content) if response.streaming
+                           else response.content).decode("utf-8-sig")
+                self.assert_clean(f"{user.username} {url}", content + response.get("Location", ""))
+                assert COMMON not in content or url.endswith(f"?q={COMMON}") and \
+                    content.count(COMMON) == content.count(f'value="{COMMON}"') + \
+                    content.count(f"q={COMMON}") + content.count(f"“{COMMON}”"), (user, url)
+
+    def test_actions_of_another_agency_change_nothing(self):
+        everything = [*self.hidden_docs.values(), self.live, self.repealed]
+        before = {d.pk: (d.status, d.title) for d in Document.objects.filter(
+            pk__in=[d.pk for d in everything])}
+        for user in (self.editor_b, self.reviewer_b, self.manager_b):
+            self.client.force_login(user)
+            for action in ("submit_selected", "publish_selected", "withdraw_selected",
+                           "send_back_selected", "delete_selected"):
+                response = self.client.post("/admin/documents/document/", {
+                    "action": action, "_selected_action": [d.pk for d in everything],
+                    "confirm": "1", "reason": "x"})
+                self.assert_clean(f"{user.username} {action}", response.content.decode())
+            for d in everything:
+                for name in ("publish", "withdraw", "submit", "send_back", "republish"):
+                    response = self.client.post(
+                        f"/admin/documents/document/{d.pk}/workflow/{name}/", {"reason": "x"})
+                    assert response.status_code == 404
+                response = self.client.post(f"/admin/documents/document/{d.pk}/change/",
+                                            {"title": "改了", "agency": self.gwyb.pk})
+                assert response.status_code in (302, 403)
+        after = {d.pk: (d.status, d.title) for d in Document.objects.filter(pk__in=before)}
+        assert after == before
