@@ -208,8 +208,8 @@ class NoLeakTestCase(StaffTestCase):
                 "/admin/catalog/agency/", f"/admin/catalog/agency/{self.cuizhu.pk}/change/",
                 f"/admin/autocomplete/?app_label=documents&model_name=document"
                 f"&field_name=superseded_by&term={quote(COMMON)}",
-                f"/admin/autocomplete/?app_label=documents&model_name=document"
-                f"&field_name=superseded_by&term=mk"]
+                "/admin/autocomplete/?app_label=documents&model_name=document"
+                "&field_name=superseded_by&term=mk"]
         documents = [*self.hidden_docs.values(), self.live, self.repealed]
         for d in documents:
             base = f"/admin/documents/document/{d.pk}/"
