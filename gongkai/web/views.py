@@ -52,9 +52,10 @@ def _genre_counts(counts: dict):
 
 
 def agency(request, pk):
-    agency = get_object_or_404(Agency, pk=pk)
-
+    # The agency is looked up only when the page is rendered: a page from the cache costs
+    # no query (a renamed or removed agency moves the generation).
     def render_agency():
+        agency = get_object_or_404(Agency, pk=pk)
         topics = cached_value(("topic-counts", pk), lambda: counts_by("topic", agency=pk))
         genres = cached_value(("genre-counts", pk), lambda: counts_by("genre", agency=pk))
         documents = Document.objects.published().filter(agency=agency)
@@ -80,11 +81,11 @@ class CountedPaginator(Paginator):
 
 def agency_documents(request, pk):
     """An agency's catalogue listing, optionally narrowed to one topic or genre."""
-    agency = get_object_or_404(Agency, pk=pk)
     topic_id, genre_id = _int(request.GET.get("topic")), _int(request.GET.get("genre"))
     page_number = request.GET.get("page")
 
     def render_listing():
+        agency = get_object_or_404(Agency, pk=pk)
         documents = Document.objects.published().filter(agency=agency)
         topic = genre = None
         if topic_id:
