@@ -68,7 +68,7 @@ def main():
     try:
         from gongkai.importers.batch import import_paths
     except ImportError:  # before the engine was renamed from run.py
-        from gongkai.importers.run import import_paths
+        from gongkai.importers.import_files import import_paths
 
     call_command("migrate", verbosity=0)
     files = write_files(work, args.docs)

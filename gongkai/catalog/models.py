@@ -23,7 +23,7 @@ class AgencyQuerySet(models.QuerySet):
 
 class Agency(models.Model):
     name = models.CharField("机构全称", max_length=200, unique=True)
-    short_name = models.CharField("简称", max_length=100, blank=True)
+    short_name = models.CharField("简称", max_length=100, blank=True, db_index=True)
     parent = models.ForeignKey(
         "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT,
         related_name="children",
