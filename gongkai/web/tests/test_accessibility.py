@@ -79,8 +79,8 @@ class AccessibilityTestCase(BrowserTestCase):
 
     def import_seed_page(self) -> Document:
         """The summary with the real seed page's body (tables, lists), through the importer."""
-        from gongkai.importers.management.commands.load_demo import DEMO_DATA
         from gongkai.importers.import_files import import_paths
+        from gongkai.importers.management.commands.load_demo import DEMO_DATA
 
         import_paths([DEMO_DATA / "seed-page.txt"], progress=False)
         return Document.objects.get(pk=self.summary.pk)

@@ -52,8 +52,8 @@ class DocumentPageBrowserTestCase(BrowserTestCase):
 
     def test_it_renders_the_seed_page_and_saves_a_screenshot(self):
         # The real seed page, as shipped in the demo data, through the importer.
-        from gongkai.importers.management.commands.load_demo import DEMO_DATA
         from gongkai.importers.import_files import import_paths
+        from gongkai.importers.management.commands.load_demo import DEMO_DATA
 
         import_paths([DEMO_DATA / "seed-page.txt"], progress=False)
         self.page.goto(self.live_server_url + self.summary.get_absolute_url())
