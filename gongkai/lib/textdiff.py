@@ -17,10 +17,20 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[ \t\r\f\v\u3000]+")
 
 
+_ROW = re.compile(r"(?is)<tr\b[^>]*>(.*?)</tr\s*>")
+_CELL = re.compile(r"(?is)<t[dh]\b[^>]*>(.*?)</t[dh]\s*>")
+
+
+def _row(match) -> str:
+    cells = (_SPACE.sub(" ", _TAG.sub(" ", cell)).strip() for cell in _CELL.findall(match.group(1)))
+    return "\n" + " | ".join(cells) + "\n"
+
+
 def html_lines(value: str) -> list[str]:
     """The visible text of ``value``, one line per paragraph, heading, list item or table
-    row (cells separated by " | ")."""
-    text = _CELL_END.sub(" | ", value or "")
+    row (cells separated by " | ", whatever paragraphs they hold)."""
+    text = _ROW.sub(_row, value or "")
+    text = _CELL_END.sub(" | ", text)
     text = _BLOCK_END.sub("\n", text)
     text = html.unescape(_TAG.sub("", text))
     lines = (_SPACE.sub(" ", line).strip().rstrip("|").strip() for line in text.split("\n"))

@@ -131,6 +131,17 @@ class AuditLogTestCase(StaffTestCase):
         assert [(e.action, e.ip) for e in entries][:2] == [
             (AuditAction.LOGIN_FAILED, "203.0.113.9"), (AuditAction.LOGIN, "203.0.113.9")]
 
+    def test_thirty_wrong_passwords_are_thirty_entries_and_the_account_is_locked_out(self):
+        for _ in range(30):
+            self.client.post("/admin/login/", {"username": "editor_a", "password": "wrong"},
+                             REMOTE_ADDR="198.51.100.7")
+        failures = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, username="editor_a")
+        assert failures.count() == 30 and set(failures.values_list("ip", flat=True)) == {"198.51.100.7"}
+        r = self.client.post("/admin/login/", {"username": "editor_a", "password": PASSWORD},
+                             REMOTE_ADDR="198.51.100.7")
+        assert not AuditEntry.objects.filter(action=AuditAction.LOGIN, username="editor_a").exists()
+        assert r.status_code in (200, 403, 429)
+
     def test_the_log_refuses_to_be_changed(self):
         entry = AuditEntry.objects.create(action=AuditAction.LOGIN, username="x")
         entry.detail = "改写"
