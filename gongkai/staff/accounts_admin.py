@@ -18,7 +18,8 @@ from gongkai.accounts import audit
 from gongkai.accounts import permissions as perms
 from gongkai.accounts.models import AuditAction, AuditEntry, Membership, Role
 from gongkai.accounts.permissions import Action
-from gongkai.catalog.models import Agency
+
+from .workflow_admin import AgencyListFilter
 
 User = get_user_model()
 
@@ -175,22 +176,9 @@ class VocabularyPermissionAdmin:
 
 
 # -- the audit log --------------------------------------------------------------------------
-class AuditAgencyFilter(admin.SimpleListFilter):
+class AuditAgencyFilter(AgencyListFilter):
     title = "机构"
-    parameter_name = "agency"
-
-    def lookups(self, request, model_admin):
-        agencies = perms.filter_by_agency(Agency.objects.all(), request.user,
-                                          Action.MANAGE_STAFF, "pk")
-        return [(str(a.pk), a.name) for a in agencies]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            try:
-                return queryset.filter(agency_id=int(self.value()))
-            except ValueError:
-                return queryset.none()
-        return queryset
+    action = Action.MANAGE_STAFF
 
 
 CSV_COLUMNS = [("at", "时间"), ("username", "用户"), ("action", "操作"), ("agency_name", "机构"),

@@ -86,8 +86,10 @@ class AgencyListFilter(admin.SimpleListFilter):
     title = "发布机构"
     parameter_name = "agency"
 
+    action = Action.VIEW  # the agencies listed are those the user may do this in
+
     def lookups(self, request, model_admin):
-        agencies = perms.filter_by_agency(Agency.objects.all(), request.user, Action.VIEW, "pk")
+        agencies = perms.filter_by_agency(Agency.objects.all(), request.user, self.action, "pk")
         return [(str(a.pk), a.name) for a in agencies]
 
     def queryset(self, request, queryset):
