@@ -70,7 +70,11 @@ def cached_value(parts, compute):
 
 def page_key(request, *parts) -> str:
     prefs = display_prefs(request)
-    return ":".join(map(str, ["page", generation(), prefs.font, int(prefs.elder), *parts]))
+    key = ":".join(map(str, ["page", generation(), prefs.font, int(prefs.elder), *parts]))
+    # A citizen's query string can be long; keys stay short (and memcached-safe) by hash.
+    if len(key) > 200:
+        key = key[:100] + ":" + hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+    return key
 
 
 def cached_page(request, parts, render) -> HttpResponse:

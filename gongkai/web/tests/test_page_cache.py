@@ -220,3 +220,11 @@ class SearchCacheTestCase(BaseTestCase):
         assert "翠竹街道2023年工作计划（草稿）" in titles()
         workflow.withdraw(self.summary)
         assert "罗湖区翠竹街道办事处2021年工作总结" not in titles()
+
+
+def test_a_long_query_gets_a_short_cache_key(rf):
+    from gongkai.web.caching import page_key
+
+    long_key = page_key(rf.get("/search/"), "search", "q=" + "政务" * 500)
+    other = page_key(rf.get("/search/"), "search", "q=" + "政务" * 499 + "公开")
+    assert len(long_key) <= 200 and long_key != other
