@@ -12,7 +12,7 @@ from django.test import Client
 from gongkai.documents.models import Document
 from gongkai.test import BROWSER_MARKS, SCREENSHOTS, BaseTestCase, BrowserTestCase
 
-from .test_document_form import WORD_CLIPBOARD
+from .test_document_form import WORD_CLIPBOARD, give_the_draft_suggestions
 from .test_from_file import official_docx
 
 pytestmark = BROWSER_MARKS
@@ -80,16 +80,7 @@ class DocumentFormBrowserTestCase(BrowserTestCase):
         assert not errors, errors
 
     def test_terms_are_tags_and_suggestions_are_taken_with_a_click(self):
-        from gongkai.suggestions.suggester import forget_catalogue_suggester
-
-        # The catalogue the suggester learns from: the notice, filed under 综合政务\政务公开.
-        self.notice.body = "<p>关于做好社区民生微实事项目政务公开工作的通知，公开项目资金和进度。</p>"
-        self.notice.save()
-        forget_catalogue_suggester()
-        self.addCleanup(forget_catalogue_suggester)
-        self.draft.body = ("<p>为推进民生微实事工作，翠竹街道组织社区开展民生微实事项目。</p>"
-                           "<p>民生微实事项目涉及养老服务、社区环境和便民设施。</p>")
-        self.draft.save()
+        give_the_draft_suggestions(self)
         page, errors = self.staff_page()
         page.goto(f"{self.live_server_url}/admin/documents/document/{self.draft.pk}/change/")
         page.fill("#id_subject_terms", "养老、社区；便民")

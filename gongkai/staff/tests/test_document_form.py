@@ -141,15 +141,7 @@ class ChangeFormTestCase(BaseTestCase):
         assert "<h2>一、目标</h2>" in document.body and "<ul><li><p>一项</p></li></ul>" in document.body
 
     def test_suggestions_are_listed_beside_their_fields_with_hidden_buttons(self):
-        from gongkai.suggestions.suggester import forget_catalogue_suggester
-
-        self.notice.body = "<p>关于做好社区民生微实事项目政务公开工作的通知，公开项目资金和进度。</p>"
-        self.notice.save()
-        forget_catalogue_suggester()
-        self.addCleanup(forget_catalogue_suggester)
-        self.draft.body = ("<p>为推进民生微实事工作，翠竹街道组织社区开展民生微实事项目。</p>"
-                           "<p>民生微实事项目涉及养老服务、社区环境和便民设施。</p>")
-        self.draft.save()
+        give_the_draft_suggestions(self)
         html = self.client.get(f"/admin/documents/document/{self.draft.pk}/change/").content.decode()
         terms = html.split('class="gk-suggestions gk-suggested-terms">')[1].split("</ul>")[0]
         assert "<li>民生微实事 <button" in terms and 'data-gk-add-term="民生微实事"' in terms
@@ -162,3 +154,17 @@ class ChangeFormTestCase(BaseTestCase):
             'name="topic"', "gk-suggested-topics", 'name="subject_terms"', "gk-suggested-terms",
             'name="abstract"', "gk-suggested-abstract", 'name="body"', "数据核验")]
         assert order == sorted(order)
+
+
+def give_the_draft_suggestions(case) -> None:
+    """A catalogue the suggester learns from (the notice, filed under 综合政务\\政务公开) and a
+    draft about the same thing, so that the draft's form has suggestions to show."""
+    from gongkai.suggestions.suggester import forget_catalogue_suggester
+
+    case.notice.body = "<p>关于做好社区民生微实事项目政务公开工作的通知，公开项目资金和进度。</p>"
+    case.notice.save()
+    forget_catalogue_suggester()
+    case.addCleanup(forget_catalogue_suggester)
+    case.draft.body = ("<p>为推进民生微实事工作，翠竹街道组织社区开展民生微实事项目。</p>"
+                       "<p>民生微实事项目涉及养老服务、社区环境和便民设施。</p>")
+    case.draft.save()
