@@ -140,17 +140,28 @@ def rrf(*lists, k=60):
 
 # -- Django ------------------------------------------------------------------------------------
 
-def setup_django(database_url, data_dir):
+def setup_django(database_url, data_dir, *, databases=None, search=None):
+    """Django on a throw-away catalogue: ``database_url`` (default SQLite in ``data_dir``),
+    migrated. ``databases`` adds further aliases ({alias: settings dict, as
+    ``gongkai.config.envdatabase`` makes them}, migrated too); ``search``
+    replaces ``settings.GONGKAI_SEARCH`` (the search backends, as a site configures them)."""
     os.environ.setdefault("GONGKAI_SECRET_KEY", "relevance-bench")
     os.environ["GONGKAI_DATA_DIR"] = str(data_dir)
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{data_dir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    from django.conf import settings
+
+    for alias, config in (databases or {}).items():
+        settings.DATABASES[alias] = config
+    if search is not None:
+        settings.GONGKAI_SEARCH = search
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    for alias in ["default", *(databases or {})]:
+        call_command("migrate", database=alias, verbosity=0)
 
 
 def load_documents(docs: dict[str, str]) -> dict[int, str]:
@@ -176,8 +187,10 @@ def load_documents(docs: dict[str, str]) -> dict[int, str]:
     return dict(Document.objects.values_list("pk", "title"))
 
 
-def learn_through_command(queries, path) -> str:
-    """Load pairs with ``gongkai learn-questions`` (answers named by exact title)."""
+def learn_through_command(queries, path, *, refresh=False) -> str:
+    """Load pairs with ``gongkai learn-questions`` (answers named by exact title) into an
+    empty question store; with ``refresh`` the command also trains the model, as it does
+    for a site (otherwise it runs with ``--no-refresh`` and the caller trains)."""
     from django.core.management import call_command
 
     from gongkai.questions.models import Question, RankingModel
@@ -189,8 +202,26 @@ def learn_through_command(queries, path) -> str:
             f.write(json.dumps({"q": q["问题"], "answers": q["match_name"]},
                                ensure_ascii=False) + "\n")
     out = io.StringIO()
-    call_command("learn_questions", str(path), "--no-refresh", stdout=out)
+    call_command("learn_questions", str(path), *([] if refresh else ["--no-refresh"]), stdout=out)
     return out.getvalue()
+
+
+def load_queries(path=STARD) -> list[dict]:
+    """STARD's questions: {"query_id", "问题", "match_name": [article names], …}."""
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def folds(queries, k, seed=0) -> list[tuple[list[dict], list[dict]]]:
+    """(train, test) per fold: the queries split into ``k`` folds by a seeded permutation of
+    their query ids; a fold's model learns from the other folds' pairs only."""
+    import numpy as np
+
+    ids = sorted(q["query_id"] for q in queries)
+    order = np.random.RandomState(seed).permutation(len(ids))
+    fold_of = {ids[i]: n % k for n, i in enumerate(order)}
+    return [([q for q in queries if fold_of[q["query_id"]] != f],
+             [q for q in queries if fold_of[q["query_id"]] == f]) for f in range(k)]
 
 
 # -- the runs ----------------------------------------------------------------------------------
@@ -317,7 +348,7 @@ def main(argv=None):
     clock = lambda: f"[{time.time() - started:6.1f}s]"  # noqa: E731
 
     docs = cut_corpus()
-    queries = json.load(open(STARD, encoding="utf-8"))
+    queries = load_queries()
     covered = sum(n in docs for q in queries for n in q["match_name"])
     total = sum(len(q["match_name"]) for q in queries)
     print(f"{clock()} corpus: {len(docs)} articles from {LAWS}; "
@@ -352,12 +383,7 @@ def main(argv=None):
                   "their results are not unseen-question results", flush=True)
         test_sets = [(queries, test)]
     else:
-        ids = sorted(q["query_id"] for q in queries)
-        order = np.random.RandomState(args.seed).permutation(len(ids))
-        fold_of = {ids[i]: k % args.folds for k, i in enumerate(order)}
-        for k in range(args.folds):
-            test_sets.append(([q for q in queries if fold_of[q["query_id"]] != k],
-                              [q for q in queries if fold_of[q["query_id"]] == k]))
+        test_sets = folds(queries, args.folds, args.seed)
     evaluated = [q for _, test in test_sets for q in test]
     for q in evaluated:
         hits = baseline.search(collections.Counter(jieba_terms(q["问题"])), 100)
