@@ -10,15 +10,15 @@ bulk import does no harm.
 
 from django.db import connections
 
-# Rows SQLite samples per index: enough for the planner, a second or two at a million rows.
-SQLITE_ANALYSIS_LIMIT = 2000
-
 
 def update_statistics(using: str = "default") -> None:
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
+            # A full ANALYZE (1.2 s at a million documents): with a sampling limit SQLite
+            # took the three-valued status for a selective column and read a million index
+            # entries to load the 20 hits of a search page (130 ms instead of 2 ms).
+            cursor.execute("PRAGMA analysis_limit = 0")
             cursor.execute("ANALYZE")
             cursor.execute("PRAGMA optimize")
         elif connection.vendor == "postgresql":
