@@ -48,6 +48,7 @@ class PageCostTestCase(BaseTestCase):
             "listing by topic": f"/agencies/{pk}/documents/?topic={self.topic.parent_id}",
             "listing by genre": f"/agencies/{pk}/documents/?genre={self.summary_genre.pk}&page=2",
             "document": self.summary.get_absolute_url(),
+            "regulations": "/regulations/?validity=all",
         }
 
     def test_each_page_costs_what_is_pinned_cold_and_warm(self):
@@ -59,6 +60,7 @@ class PageCostTestCase(BaseTestCase):
             "listing by topic": (5, 0),
             "listing by genre": (4, 0),
             "document": (2, 1),
+            "regulations": (1, 0),  # the cast holds no 规章: the counts only
         }
         assert {name: self.costs(url) for name, url in self.pages().items()} == expected
 
