@@ -235,6 +235,20 @@ class BackendContract:
             assert self.titles("民生微实事", per_page=1, page=2) == [
                 "翠竹街道2022年民生微实事项目公示"]
 
+    def test_question_candidates_come_from_its_rarest_words(self):
+        # The re-ranker's any-word candidates for a question: 翠竹 is in more records than the
+        # gate (here 2) and would crowd out the one record with 乡村振兴, so it is left out.
+        backend = type(get_search_backend()).__module__
+        with self.settings(GONGKAI_SEARCH={"default": {"BACKEND": backend, "GATE": 2}}):
+            backend = get_search_backend()
+            assert backend.documents_with("翠竹") > 2
+            assert backend.documents_with("乡村振兴") == 1
+            hits = backend._any_word_hits(["翠竹", "乡村振兴", "翠竹"], {})
+            assert [Document.objects.get(pk=pk).title for pk, _ in hits] == [
+                "关于支持乡村振兴金融服务的通知"]
+            # The rarest word alone when every word is above the gate.
+            assert backend.rarest(["翠竹", "街道"]) in (["翠竹"], ["街道"])
+
     def test_it_rebuilds_to_the_same_results(self):
         before = self.titles("翠竹街道")
         index = get_index()
