@@ -3,10 +3,12 @@ runs."""
 
 from unittest import mock
 
+from gongkai.documents.models import Document, Status
 from gongkai.documents.search import DocumentIndex
 from gongkai.search.backends import get_search_backend
 from gongkai.search.index import Facet
 from gongkai.search.tests.contract import SearchTestCase
+from gongkai.test import aware
 
 
 class SearchPageTestCase(SearchTestCase):
@@ -26,6 +28,25 @@ class SearchPageTestCase(SearchTestCase):
         self.assertContains(response, "翠竹街道2022年<mark>民生微实事</mark>项目公示</a>")
         self.assertContains(response, 'data-facet="agency"')
         self.assertContains(response, f"?q=%E6%B0%91%E7%94%9F%E5%BE%AE%E5%AE%9E%E4%BA%8B&amp;agency={self.cuizhu.pk}")
+
+    def test_facet_links_keep_the_query_and_other_filters_and_toggle_their_own(self):
+        response = self.get(q="民生微实事", genre=self.summary_genre.pk, page=2, format="html")
+        html = response.content.decode()
+        q = "q=%E6%B0%91%E7%94%9F%E5%BE%AE%E5%AE%9E%E4%BA%8B"
+        # Adds agency, keeps genre, drops page and format.
+        assert f'href="?{q}&amp;genre={self.summary_genre.pk}&amp;agency={self.cuizhu.pk}"' in html
+        # The selected genre's link takes it away again.
+        assert f'href="?{q}" aria-current="true"' in html
+
+    def test_each_facet_lists_its_largest_values_on_the_page_and_all_in_json(self):
+        for year in (2019, 2020, 2021):
+            Document.objects.create(title=f"{year}年度分面测试", agency=self.cuizhu,
+                                    status=Status.PUBLISHED, published_at=aware(year, 5, 1))
+        with mock.patch("gongkai.web.search.FACET_SHOWN", 1):
+            html = self.get(q="分面测试").content.decode()
+            data = self.get(q="分面测试", format="json").json()
+        listed = html.split('data-facet="year"')[1].split("</section>")[0]
+        assert listed.count("<li>") == 1 and len(data["facets"]["year"]) == 3
 
     def test_it_escapes_the_query_everywhere(self):
         response = self.get(q='<script>alert(1)</script>"')
