@@ -203,9 +203,7 @@ class BaseSearchBackend:
         compiled = self.compile(query)
         if not compiled:
             return Found()
-        facets = self.facets
-        filters = {name: value for name, raw in (filters or {}).items() if name in facets
-                   and (value := facets[name].clean(raw)) is not None}
+        filters = self.clean_filters(filters)
         where = self.where(compiled, query, filters, timezone.now())
         if self.reranker and sort == RELEVANCE and offset + limit <= self.rerank_depth:
             found = self._search(where, sort, 0, self.rerank_depth, facets)
@@ -234,6 +232,15 @@ class BaseSearchBackend:
         found.total = max(found.total, len(reranked))
         found.hits = reranked[offset:offset + limit]
         return found
+
+    def some_words(self, words, filters=None) -> list[tuple[int, float]]:
+        """Up to RERANK_DEPTH records holding some of ``words`` (the rarest), best first."""
+        return self._any_word_hits(words, self.clean_filters(filters))
+
+    def clean_filters(self, filters) -> dict:
+        facets = self.facets
+        return {name: value for name, raw in (filters or {}).items() if name in facets
+                and (value := facets[name].clean(raw)) is not None}
 
     def _any_word_hits(self, words, filters) -> list[tuple[int, float]]:
         """Candidates for the RERANK hook: records with any of ``words``, by bm25 alone.

@@ -36,7 +36,8 @@ PAGES = {
     "search_results": (lambda t: "/search/?q=" + quote("翠竹街道"), ".hit a"),
     "search_facets": (lambda t: f"/search/?q={quote('翠竹街道')}&genre={t.summary_genre.pk}&year=2022",
                       ".facet a.selected"),
-    "search_no_results": (lambda t: "/search/?q=" + quote("民生微实事 火星基地"), ".relaxed a"),
+    "search_partial": (lambda t: "/search/?q=" + quote("民生微实事 火星基地"), ".relaxed a"),
+    "search_no_results": (lambda t: "/search/?q=" + quote('"民生微实事 火星基地"'), ".suggestions a"),
     "not_found": (lambda t: "/documents/999999/", "main h1"),
     "admin_login": (lambda t: "/admin/login/", "#id_username"),
 }
