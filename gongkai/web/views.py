@@ -15,7 +15,7 @@ from .caching import cached_page, cached_value, page_caches
 from .display import COOKIE_AGE, FONT_SIZES
 
 PAGE_SIZE = 20
-STATE_SECONDS = 2
+STATE_SECONDS = 10
 
 
 def home(request):

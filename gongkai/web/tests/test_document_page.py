@@ -8,6 +8,7 @@ from django.utils import timezone
 from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
 from gongkai.test import BaseTestCase
+from gongkai.web.views import STATE_SECONDS
 
 
 def text_of(html: str) -> str:
@@ -67,7 +68,7 @@ class DocumentPageTestCase(BaseTestCase):
         view_counter.flush()
         # Another worker's views reach the page once the state is read again.
         Document.objects.filter(pk=self.summary.pk).update(view_count=F("view_count") + 10)
-        with time_machine.travel(timezone.now() + dt.timedelta(seconds=5)):
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=STATE_SECONDS + 1)):
             assert self.shown(self.summary) == 15
         view_counter.flush()
         self.summary.refresh_from_db()
