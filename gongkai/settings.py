@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "csp",
     "django_prose_editor",
     "gongkai.catalog",
+    "gongkai.workdays",
     "gongkai.accounts",
     "gongkai.documents",
     "gongkai.importers",
