@@ -72,13 +72,23 @@ def year_known(year: int) -> bool:
 def known_years() -> list[int]:
     """Every year whose 放假/调休 days are known, entered or from the package."""
     entered = HolidayYear.objects.values_list("year", flat=True)
-    return sorted(set(entered) | set(_package_years()))
+    return sorted(set(entered) | set(package_years()))
 
 
 def year_days(year: int) -> list[KnownDay] | None:
     """A known year's 放假 and 调休上班 days as the clock uses them; None when unknown."""
     days = _Calendar().year(year)
     return None if days is None else sorted(days.values(), key=lambda d: d.date)
+
+
+def package_years() -> list[int]:
+    """The years the ``chinese-calendar`` package knows (entered years may override them)."""
+    return sorted(_package_days())
+
+
+def package_year_days(year: int) -> list[KnownDay]:
+    """The package's 放假 and 调休上班 days of ``year`` (empty when it does not know it)."""
+    return sorted(_package_days().get(year, {}).values(), key=lambda d: d.date)
 
 
 def _check_date(value) -> None:
@@ -122,10 +132,6 @@ def _entered_year(year: int) -> dict[datetime.date, KnownDay] | None:
 
 def _package_year(year: int) -> dict[datetime.date, KnownDay] | None:
     return _package_days().get(year)
-
-
-def _package_years() -> list[int]:
-    return sorted(_package_days())
 
 
 @cache

@@ -50,7 +50,7 @@ def read_file(path: str | Path) -> tuple[int, list[Entry]]:
         raw = Path(path).read_bytes()
     except OSError as error:
         raise LoadError([f"无法读取文件 {path}：{error.strerror or error}"]) from error
-    return parse(_decode(raw))
+    return parse(decode(raw))
 
 
 def parse(text: str) -> tuple[int, list[Entry]]:
@@ -101,7 +101,7 @@ def _parse_row(row: list[str]) -> tuple[Entry | None, list[str]]:
     return Entry(date, kind, name), errors
 
 
-def _decode(raw: bytes) -> str:
+def decode(raw: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)

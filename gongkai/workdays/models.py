@@ -49,8 +49,11 @@ class HolidayDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".rstrip()
 
     def clean(self):
-        errors = day_errors(self.date, self.kind,
-                            self.holiday_year.year if self.holiday_year_id else None)
+        try:  # in the admin's inline, the (maybe unsaved) year is attached before validation
+            year = self.holiday_year.year
+        except HolidayYear.DoesNotExist:
+            year = None
+        errors = day_errors(self.date, self.kind, year)
         if errors:
             raise ValidationError({"date": errors})
 
