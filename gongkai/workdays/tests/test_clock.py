@@ -120,3 +120,14 @@ def test_entered_days_win_over_the_package():
     assert not is_working_day(D(2026, 2, 14))
     assert is_working_day(D(2026, 10, 1))  # no longer a holiday: nobody entered it
     assert clock.year_days(2026)[0].source == "录入"
+
+
+def test_a_count_reads_each_entered_year_once(django_assert_num_queries):
+    # The case register recomputes many due dates: one query per year a count touches,
+    # however many days it counts (the package's years are in memory).
+    with django_assert_num_queries(1):
+        add_working_days(D(2026, 1, 5), 200)
+    with django_assert_num_queries(2):
+        assert add_working_days(D(2026, 12, 20), 20).provisional
+    with django_assert_num_queries(1):
+        working_days_between(D(2025, 1, 1), D(2025, 12, 31))

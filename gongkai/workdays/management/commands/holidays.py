@@ -41,6 +41,8 @@ class Command(BaseCommand):
         if days is None:
             raise CommandError(f"{year}年的放假、调休日期尚未录入：该年只按周末计算，"
                                "到期日标为“暂定”。", returncode=1)
+        if not days:
+            self.stdout.write(f"{year}年已录入，没有放假或调休上班日期（只按周末计算）。")
         for day in days:
             self.stdout.write("\t".join([f"{day.date:%Y-%m-%d}", "周" + "一二三四五六日"[
                 day.date.weekday()], day.kind.label, day.name, day.source]))
