@@ -81,6 +81,8 @@ def test_counting_rules():
         add_working_days(D(2026, 3, 2), -1)
     with pytest.raises(TypeError):
         add_working_days(datetime.datetime(2026, 3, 2, 9), 1)
+    with pytest.raises(TypeError):
+        add_working_days(D(2026, 3, 2), 1.5)
 
 
 def test_a_count_into_a_year_nobody_knows_is_provisional_until_the_year_is_entered():

@@ -49,6 +49,7 @@ def test_a_bad_file_names_every_fault_by_line_and_loads_nothing(tmp_path):
     ("date,kind,name\n", "文件里没有日期"),
     ("date,kind,name\n2026-12-31,放假,\n2027-01-01,放假,\n", "一个文件只能有一年的日期"),
     ("date,kind,name\n2027-01-01,放假,元旦,多余\n", "应有3列"),
+    ("date,kind,name\n0207-01-01,放假,\n", "0207-01-01 的年份应在1950至2199之间"),
 ])
 def test_files_that_cannot_be_loaded(text, problem):
     with pytest.raises(entry.LoadError) as caught:
