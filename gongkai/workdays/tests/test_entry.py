@@ -101,3 +101,19 @@ def test_deadline_command_output_is_the_documented_contract():
         with pytest.raises(CommandError) as caught:
             run("deadline", *bad)
         assert caught.value.returncode == 2, bad
+
+
+def test_refresh_tells_the_apps_above_to_count_again():
+    sent = []
+
+    def receiver(sender, year, **kwargs):
+        sent.append(year)
+
+    calendar_changed.connect(receiver)
+    try:
+        out = run("holidays", "refresh", "2026", "2027")
+    finally:
+        calendar_changed.disconnect(receiver)
+    assert sent == [2026, 2027]
+    assert out == "已通知重新计算2026年（已知）。\n已通知重新计算2027年（仍未知，只按周末计算）。\n"
+    assert not HolidayYear.objects.exists()  # nothing entered by a refresh
