@@ -243,6 +243,12 @@ def _find_or_new(record: dict, checked: _Checked, agency: Agency) -> tuple[Docum
             # Imported before without its address: the same page if that copy has none.
             existing = Document.objects.filter(
                 source_key=_content_key(agency, checked), source_url="").first()
+        if existing is None and record.get("from_export"):
+            # Exported from a catalogue where it was entered by hand (no natural key kept):
+            # the same agency, 名称 and exact publication time.
+            existing = Document.objects.filter(
+                agency=agency, title=checked.title, published_at=checked.published_at,
+                index_no=None).first()
     if existing:
         return existing, "updated"
     if checked.index_no and Document.objects.filter(source_key=key).exists():

@@ -20,7 +20,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from gongkai.catalog.models import Agency
 from gongkai.documents.models import Document
 
 from .caching import cached_page, cached_value
@@ -73,11 +72,10 @@ class AgencySitemap(Sitemap):
     """Each agency with public documents: its page and its catalogue listing."""
 
     def items(self):
-        newest = dict(Document.objects.published().values_list("agency")
-                      .annotate(last=Max("updated_at")).order_by())
-        agencies = Agency.objects.filter(pk__in=newest).only("pk").order_by("pk")
-        return [(url, newest[a.pk]) for a in agencies
-                for url in (a.get_absolute_url(), reverse("agency_documents", args=[a.pk]))]
+        newest = Document.objects.published().values_list("agency").annotate(
+            last=Max("updated_at")).order_by("agency")
+        return [(reverse(name, args=[pk]), last) for pk, last in newest
+                for name in ("agency", "agency_documents")]
 
     def location(self, item) -> str:
         return item[0]
