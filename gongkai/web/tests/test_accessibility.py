@@ -37,6 +37,7 @@ PAGES = {
     "search_facets": (lambda t: f"/search/?q={quote('翠竹街道')}&genre={t.summary_genre.pk}&year=2022",
                       ".facet a.selected"),
     "search_no_results": (lambda t: "/search/?q=" + quote("民生微实事 火星基地"), ".relaxed a"),
+    "exports": (lambda t: t.exports_page(), ".listing tbody a"),
     "not_found": (lambda t: "/documents/999999/", "main h1"),
     "admin_login": (lambda t: "/admin/login/", "#id_username"),
 }
@@ -76,6 +77,24 @@ class AccessibilityTestCase(BrowserTestCase):
 
         bump()
         return "/regulations/?validity=all"
+
+    def exports_page(self) -> str:
+        """数据下载 with the two dumps, written to a folder of this test's own."""
+        import tempfile
+        from pathlib import Path
+
+        from django.test import override_settings
+
+        from gongkai.importers.export import write_dump
+
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        settings = override_settings(DATA_DIR=Path(folder.name))
+        settings.enable()
+        self.addCleanup(settings.disable)
+        write_dump("jsonl")
+        write_dump("csv")
+        return "/exports/"
 
     def import_seed_page(self) -> Document:
         """The summary with the real seed page's body (tables, lists), through the importer."""
