@@ -26,6 +26,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from gongkai.documents.models import Document, Status
+from gongkai.lib.html import sanitize_html
 
 from .formats.catalogue_export import EXPORT_FIELDS
 
@@ -69,7 +70,9 @@ def row(doc: Document) -> dict:
         "subject_terms": list(doc.subject_terms or []), "abstract": doc.abstract,
         "validity": doc.validity, "effective_on": _day(doc.effective_on),
         "repealed_on": _day(doc.repealed_on), "superseded_by": doc.current_index_no,
-        "source_url": doc.source_url, "body": doc.body,
+        # Sanitised again: a body saved before the sanitiser's output was made deterministic
+        # (lib.html) comes out as any body saved now, so export → import → export agrees.
+        "source_url": doc.source_url, "body": sanitize_html(doc.body),
     }
     return {key: values[key] for key in EXPORT_FIELDS}
 

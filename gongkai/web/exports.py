@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gongkai.importers.export import DUMP_NAME, dumps
 from gongkai.importers.formats.catalogue_export import EXPORT_FIELDS
@@ -16,7 +16,7 @@ from gongkai.importers.formats.catalogue_export import EXPORT_FIELDS
 FORMAT_LABELS = {"jsonl": "JSON Lines", "csv": "CSV"}
 
 
-@require_GET
+@require_safe
 def exports(request):
     files = []
     for path in dumps():
@@ -29,7 +29,7 @@ def exports(request):
     return render(request, "web/exports.html", {"files": files, "fields": EXPORT_FIELDS})
 
 
-@require_GET
+@require_safe
 def export_file(request, name: str):
     path = next((p for p in dumps() if p.name == name), None)
     if path is None:

@@ -62,7 +62,16 @@ class DocumentFeed(Feed):
         raise NotImplementedError(f"Give {type(self).__name__} a subject(request, …) method.")
 
     def get_object(self, request, flavour=None, **kwargs) -> Subject:
+        self.request = request  # one instance per request (feed_view)
         return self.subject(request, **kwargs)
+
+    def feed_url(self) -> str:
+        """The feed's own address with its query (a saved search is its parameters)."""
+        return self.request.get_full_path()
+
+    def feed_guid(self) -> str:
+        """Atom's id: the feed's own address, unique per feed (several share a page)."""
+        return self.request.build_absolute_uri(self.request.get_full_path())
 
     def title(self, subject: Subject) -> str:
         return f"{subject.title} - {settings.SITE_NAME}"

@@ -18,7 +18,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gongkai.documents.models import Document
 
@@ -110,20 +110,20 @@ def _rendered(response):
     return response
 
 
-@require_GET
+@require_safe
 def sitemap_index(request):
     return cached_page(request, ("sitemap-index",), lambda: _rendered(sitemap_views.index(
         request, SITEMAPS, sitemap_url_name="sitemap_section")))
 
 
-@require_GET
+@require_safe
 def sitemap_section(request, section: str):
     page = request.GET.get("p", "1")
     return cached_page(request, ("sitemap", section, page), lambda: _rendered(
         sitemap_views.sitemap(request, SITEMAPS, section=section)))
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     return render(request, "web/robots.txt", {
         "sitemap": request.build_absolute_uri(reverse("sitemap")),

@@ -60,7 +60,8 @@ class ExportCase(ImportCase):
             effective_on=dt.date(2024, 4, 1), subject_terms=["政务公开", "规定"],
             abstract="  第一行\n第二行　", source_url="https://www.gov.cn/zhengce/1.htm",
             status=Status.PUBLISHED,
-            body='<p style="text-align: center">第一条　为了……</p><table><tr><td>甲</td></tr></table>')
+            body='<p style="text-align: center">第一条　为了……</p><table><tr><td>甲</td></tr></table>'
+                 '<p><img src="https://www.gov.cn/a.jpg" alt="图一"></p>')
         cls.old = Document.objects.create(
             index_no="000014349/2019-00001", title="国务院办公厅关于政务公开的规定",
             agency=cls.gwyb, published_at=aware(2019, 5, 1), genre=rules,

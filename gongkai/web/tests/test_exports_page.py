@@ -30,6 +30,7 @@ class ExportsPageTestCase(BaseTestCase):
         for path in (jsonl, csv):
             assert f'href="/exports/{path.name}"' in html
         assert "JSON Lines" in html and "index_no、title" in html
+        assert self.client.head(f"/exports/{jsonl.name}").status_code == 200
         response = self.client.get(f"/exports/{jsonl.name}")
         assert response["Content-Type"] == "application/gzip"
         assert f'filename="{jsonl.name}"' in response["Content-Disposition"]

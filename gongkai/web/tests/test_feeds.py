@@ -66,7 +66,9 @@ class FeedTestCase(BaseTestCase):
                 assert len(root.findall(f"{ATOM}{tag}")) == 1, (name, tag)
             assert root.find(f"{ATOM}author/{ATOM}name").text
             assert root.find(f"{ATOM}link[@rel='alternate']") is not None
-            assert root.find(f"{ATOM}link[@rel='self']") is not None
+            self_link = root.find(f"{ATOM}link[@rel='self']").get("href")
+            assert self_link == "http://testserver" + url.format("atom"), name
+            assert root.find(f"{ATOM}id").text == self_link  # unique per feed
             for entry in root.findall(f"{ATOM}entry"):
                 for tag in ("id", "title", "updated"):  # 4.1.2
                     assert len(entry.findall(f"{ATOM}{tag}")) == 1, (name, tag)
