@@ -50,8 +50,8 @@ def sanitize_html(value: str) -> str:
 # nh3 adds the set attributes in an order that changes from call to call (a hash map's): they
 # are put in one order, so that the same body is always the same text (an export read back
 # gives the same file, a re-save changes nothing).
-_SET_ATTRIBUTE_TAG = re.compile(
-    r'<(%s)\b(?:[^>"]|"[^"]*")*>' % "|".join(map(re.escape, BODY_SET_ATTRIBUTES)))
+_SET_TAGS = "|".join(map(re.escape, BODY_SET_ATTRIBUTES))
+_SET_ATTRIBUTE_TAG = re.compile(rf'<({_SET_TAGS})\b(?:[^>"]|"[^"]*")*>')
 
 
 def _attributes_in_order(match: re.Match) -> str:

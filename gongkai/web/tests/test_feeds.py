@@ -145,7 +145,7 @@ class FeedTestCase(BaseTestCase):
         for page, feed in pages.items():
             html = self.client.get(page).content.decode()
             href = feed.replace("&", "&amp;")
-            assert f'<link rel="alternate" type="application/atom+xml"' in html, page
+            assert '<link rel="alternate" type="application/atom+xml"' in html, page
             assert f'href="{href}"' in html, (page, href)
             assert f'<a href="{href}" type="application/atom+xml">Atom</a>' in html, page
             assert f'<a href="{href.replace("/atom/", "/rss/")}" type="application/rss+xml">RSS</a>' in html

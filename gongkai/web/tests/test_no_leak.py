@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 from django.core.management import call_command
 from django.test import override_settings
-
 from django.urls import get_resolver
 from django.utils import timezone
 
