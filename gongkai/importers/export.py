@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from gongkai.accounts.models import AuditAction
 from gongkai.documents.models import Document, Status
 from gongkai.lib.html import sanitize_html
 
@@ -159,8 +160,14 @@ def forget_dumps(pk: int | None) -> None:
         path.unlink(missing_ok=True)
 
 
-def document_transitioned(sender, document: Document, **kwargs) -> None:
-    forget_dumps(document.pk)
+# The transitions that can take a public document out of the public: a withdrawal, and an
+# approved edit (which may make it 不予公开). Drafts going to review and back never were public.
+_LEAVING = {AuditAction.WITHDRAW, AuditAction.PUBLISH}
+
+
+def document_transitioned(sender, document: Document, action: str = "", **kwargs) -> None:
+    if action in _LEAVING:
+        forget_dumps(document.pk)
 
 
 def document_deleted(sender, instance: Document, **kwargs) -> None:

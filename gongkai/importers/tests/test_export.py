@@ -158,8 +158,15 @@ class ExportTestCase(ExportCase):
             export.write_dump("csv")
             workflow.publish(Document.objects.create(  # a publication leaves them
                 title="新通知", agency=self.gwyb, status=Status.DRAFT, body="<p>新</p>"))
+            later = Document.objects.create(title="定时通知", agency=self.gwyb, status=Status.DRAFT)
+            workflow.submit(later)  # … and so do drafts going through review
+            workflow.publish(later, at=timezone.now() + dt.timedelta(days=1))
+            Document.objects.get(pk=self.draft.pk).delete()
             assert len(export.dumps()) == 2
             workflow.withdraw(self.notice)
+            assert export.dumps() == []
+            export.write_dump("jsonl")
+            Document.objects.get(pk=self.summary.pk).delete()
             assert export.dumps() == []
 
 
