@@ -3,6 +3,7 @@ structure, items are the newest public documents with their record, and pages li
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from unittest import mock
 from urllib.parse import quote
 
 import feedparser
@@ -22,6 +23,12 @@ class FeedTestCase(BaseTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         add_search_cast(cls)
+
+    def setUp(self):
+        # The segmenter's once-a-second look for new words is the clock's query, not a feed's.
+        patcher = mock.patch("gongkai.search.dictionary.SYNC_SECONDS", 3600)
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def feed_urls(self) -> dict[str, str]:
         """Each feed kind, by a name, without its flavour (…/atom/ or …/rss/ is added)."""
@@ -152,6 +159,36 @@ class FeedTestCase(BaseTestCase):
             self.parsed(feed.replace("/atom/", "/{}/"), "atom")
         assert "application/atom+xml" not in self.client.get("/search/").content.decode()
 
+    def test_a_feed_costs_the_same_queries_with_more_documents(self):
+        from django.core.cache import caches
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def costs() -> dict:
+            found = {}
+            for name, url in self.feed_urls().items():
+                if name.startswith("search"):
+                    continue  # the search page's own cost is pinned in test_page_cost
+                for cache in caches.all(initialized_only=True):
+                    cache.clear()
+                with CaptureQueriesContext(connection) as cold:
+                    self.client.get(url.format("atom"))
+                with CaptureQueriesContext(connection) as warm:
+                    self.client.get(url.format("atom"))
+                found[name] = (len(cold), len(warm))
+            return found
+
+        small = costs()
+        assert small == {"newest": (1, 0), "agency": (2, 0), "topic": (3, 0),
+                         "topic in an agency": (4, 0), "genre": (2, 0),
+                         "genre in an agency": (3, 0)}
+        for i in range(40):
+            Document.objects.create(
+                title=f"翠竹街道第{i}号通知", agency=self.cuizhu, status=Status.PUBLISHED,
+                published_at=aware(2023, 1, 1 + i % 28), topic=self.topic,
+                genre=self.notice_genre, body="<p>正文</p>")
+        assert costs() == small
+
     def test_feed_items_never_read_a_body(self):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -160,4 +197,3 @@ class FeedTestCase(BaseTestCase):
             self.client.get(f"/feeds/agencies/{self.cuizhu.pk}/rss/")
         reads = [q["sql"] for q in captured if 'FROM "documents_document"' in q["sql"]]
         assert reads and not any('"documents_document"."body"' in sql for sql in reads)
-        assert aware(2022, 1, 1)  # keeps the import used by the cast
