@@ -20,16 +20,26 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from gongkai.documents.models import Document
+from gongkai.documents.counts import public_counts
+from gongkai.documents.models import Document, Revision
 
 from .caching import cached_page, cached_value
 
 
 def catalogue_stats() -> dict:
-    """The highest public primary key and the newest change of a public document, once per
-    generation (an aggregate over every public row)."""
-    return cached_value(("sitemap-stats",), lambda: Document.objects.published().aggregate(
-        top=Max("pk"), last=Max("updated_at")))
+    """How many key blocks there are (the highest primary key) and when the catalogue last
+    changed, once per generation. Each is read from an index — the primary key, the public
+    documents' publication times, the revisions' times (every edit, publication and
+    withdrawal records one) — never by scanning a million rows."""
+
+    def compute() -> dict:
+        newest = Document.objects.published().order_by("-published_at").values_list(
+            "published_at", flat=True).first()
+        revised = Revision.objects.aggregate(last=Max("created_at"))["last"]
+        return {"top": Document.objects.aggregate(top=Max("pk"))["top"],
+                "last": max(filter(None, (newest, revised)), default=None)}
+
+    return cached_value(("sitemap-stats",), compute)
 
 
 class KeyBlocks:
@@ -69,19 +79,18 @@ class DocumentSitemap(Sitemap):
 
 
 class AgencySitemap(Sitemap):
-    """Each agency with public documents: its page and its catalogue listing."""
+    """Each agency with public documents (the per-agency counts the home page shows): its
+    page and its catalogue listing."""
 
     def items(self):
-        newest = Document.objects.published().values_list("agency").annotate(
-            last=Max("updated_at")).order_by("agency")
-        return [(reverse(name, args=[pk]), last) for pk, last in newest
+        return [reverse(name, args=[pk]) for pk in sorted(public_counts())
                 for name in ("agency", "agency_documents")]
 
-    def location(self, item) -> str:
-        return item[0]
+    def location(self, url: str) -> str:
+        return url
 
-    def lastmod(self, item):
-        return item[1]
+    def lastmod(self, url: str):
+        return catalogue_stats()["last"]
 
     def get_latest_lastmod(self):
         return catalogue_stats()["last"]

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongkai.documents import workflow
-from gongkai.documents.models import Document, Status
+from gongkai.documents.models import Document, Revision, Status
 from gongkai.test import BaseTestCase, aware
 from gongkai.web.sitemaps import DocumentSitemap
 
@@ -55,9 +55,15 @@ class SitemapTestCase(BaseTestCase):
         sections = self.index()
         assert [loc for loc, _ in sections] == [
             "/sitemap-pages.xml", "/sitemap-agencies.xml", "/sitemap-documents.xml"]
-        newest = max(d.updated_at for d in Document.objects.published())
-        for _, lastmod in sections:
-            assert abs(dt.datetime.fromisoformat(lastmod) - newest) < dt.timedelta(seconds=1)
+        # The cast was created directly (no revisions): the newest publication.
+        assert {dt.datetime.fromisoformat(lastmod) for _, lastmod in sections} == {
+            self.summary.published_at}
+        # A publication, an edit or a withdrawal records a revision: lastmod is its time.
+        workflow.withdraw(self.notice)
+        withdrawn = Revision.objects.filter(document=self.notice).latest("created_at").created_at
+        self.clear_caches()
+        for _, lastmod in self.index():
+            assert abs(dt.datetime.fromisoformat(lastmod) - withdrawn) < dt.timedelta(seconds=1)
 
     def test_documents_are_the_public_ones_with_lastmod(self):
         found = self.locations("/sitemap-documents.xml")
@@ -104,7 +110,9 @@ class SitemapTestCase(BaseTestCase):
                      "first": self.queries("/sitemap-documents.xml"),
                      "second": self.queries("/sitemap-documents.xml?p=2"),
                      "agencies": self.queries("/sitemap-agencies.xml")}
-            assert small == {"index": 2, "first": 2, "second": 2, "agencies": 1}
+            # Each from an index: the key range, max(id), the newest publication and revision,
+            # the per-agency counts.
+            assert small == {"index": 5, "first": 4, "second": 4, "agencies": 5}
             self.add_documents(30)
             large = {"index": self.queries("/sitemap.xml"),
                      "first": self.queries("/sitemap-documents.xml"),
