@@ -177,9 +177,12 @@ class SearchFeed(DocumentFeed):
         for key in ("page", "format", "sort"):
             params.pop(key, None)
         title = f"检索“{text}”的最新结果" if text else "检索的最新结果"
+        # A page of records holding only some of the words (results.partial) is the search
+        # page's fallback for a reader, ranked by relevance: no matches for a subscriber.
+        hits = [] if results.partial else results.hits
         return Subject(title, f"在{settings.SITE_NAME}{title}，按发布日期从新到旧。",
                        f"{reverse('search')}?{params.urlencode()}",
-                       [hit.object for hit in results.hits])
+                       [hit.object for hit in hits])
 
 
 def _agency(value) -> Agency | None:

@@ -109,8 +109,9 @@ class FeedTestCase(BaseTestCase):
         assert titles == [self.budget.title, self.projects.title]  # by date, not relevance
         assert feed.feed.title.startswith("检索“民生微实事”的最新结果")
         assert feed.feed.link == "http://testserver/search/?q=" + quote("民生微实事")
-        empty, _ = self.parsed("/feeds/search/{}/?q=" + quote("火星基地"), "atom")
-        assert empty.entries == []
+        for q in ("火星基地", "民生微实事 火星基地"):  # no match; only some of the words
+            empty, _ = self.parsed("/feeds/search/{}/?q=" + quote(q), "atom")
+            assert empty.entries == [], q
 
     def test_a_withdrawn_or_scheduled_document_is_in_no_feed(self):
         workflow.withdraw(self.budget)
