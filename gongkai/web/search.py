@@ -17,6 +17,7 @@ from gongkai.search.registry import get_index
 from gongkai.search.results import as_dict, exact_match, search
 
 from .caching import cached_page
+from .feeds import feed_links
 
 SORT_LABELS = [("relevance", "按相关度"), ("date", "按日期")]
 FACET_SHOWN = 12  # values listed per facet on the page; the JSON twin has them all
@@ -45,11 +46,22 @@ def search_page(request):
         return render(request, "search/search.html", {
             "results": results, "q": text, "facet_groups": facet_groups(request, results),
             "sort_links": [(key, label, link(request, sort=key)) for key, label in SORT_LABELS],
+            "feed": search_feed_links(request, text),
         })
 
     # Citizens ask the same things (the policy in the news, 社保, 入学): a result page is kept
     # under the catalogue's generation like any public page, so a change shows at once.
     return cached_page(request, ("search", request.GET.urlencode()), render_results)
+
+
+def search_feed_links(request, text: str) -> dict | None:
+    """The saved-search feed of this query (its newest matches), when there is a query."""
+    if not text.strip():
+        return None
+    params = request.GET.copy()
+    for key in ("page", "format", "sort"):
+        params.pop(key, None)
+    return feed_links(f"检索“{text.strip()}”的最新结果", "feed_search", query=params.urlencode())
 
 
 def link(request, **changes) -> str:
