@@ -85,6 +85,9 @@ _PERCENT_RE = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{_ARABIC})\s*[%％]|百分�
 # Qualifiers that make a figure approximate (约2000人次, 近200名, 3346余人, 90%以上).
 _APPROX_BEFORE = re.compile(r"(约|近|逾|超过|超|大约|将近|接近|不足|不到|不少于|至少|最多|上)(?:为|有|达)?$")
 _APPROX_AFTER = re.compile(r"^(以上|以下|以内|左右|上下|之多|有余|多)")
+# The upper end of a range (20至30人, 10万～30万元) stands for any figure in it.
+_RANGE_BEFORE = re.compile(rf"(?:\d|[{_CN_DIGITS}])(?:万|亿|千)?(?:{_UNITS_RE})?(?:至|到|~|～|－)$")
+_RANGE_AFTER = re.compile(rf"(?:至|到|~|～|－|-)[\d{_CN_DIGITS}]")
 # A figure per something is a price or a ratio, not a tally (每人100元, 30元/吨).
 _PER_BEFORE = re.compile(r"(每|人均|户均|平均|单价|均价)[\u4e00-\u9fff]{0,3}$")
 # Ordinals and similar: 第十二条, 初三, 周五, 星期一.
@@ -206,7 +209,9 @@ def _is_approximate(text: str, m: re.Match) -> bool:
     before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 3]
     if m.group()[0] in _CN_DIGITS and before.endswith(("数", "几", "若干")):
         return True  # 数十人, 几百家; but 套数1369套 is exact
-    return bool(_APPROX_BEFORE.search(before) or _APPROX_AFTER.match(after))
+    return bool(_APPROX_BEFORE.search(before) or _APPROX_AFTER.match(after)
+                or _RANGE_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+                or _RANGE_AFTER.match(after))
 
 
 def _is_per_unit(text: str, m: re.Match) -> bool:
@@ -296,7 +301,13 @@ def _sentence_spans(text: str):
 # Sums: a total, 其中, and its parts
 
 
-_MARKER_RE = re.compile(r"其中[，,：:]?")
+# Words that open the list of parts after a total (累计核查26098人，其中…; 共215件，分别为…).
+_LIST_MARKERS = ("其中", "包括", "包含", "主要是", "主要有", "主要包括", "分别为", "分别是")
+_MARKER_RE = re.compile(rf"(?:{'|'.join(sorted(_LIST_MARKERS, key=len, reverse=True))})[，,：:]?")
+# Words that say a list names every part, so the parts cannot fall short of the total either:
+# 分别为, 全部为, or a count of the parts (城镇岗位和乡村岗位两类).
+_EVERY_PART_RE = re.compile(r"分别为|分别是|全部为|全部是")
+_PART_COUNT_RE = re.compile(r"(?<![\d第])([二两三四五六七八九十]|\d)(?:大类|类|种|部分|个方面)")
 _GROUP_END_RE = re.compile(r"[；;]")
 # A part named by a negated verb, or as a stage of a process: the parts split the total, so they
 # cannot exceed it (不在辖区, 无法落地, 未启动, 待受理, 化解中, 其余). 无房户 or 非公企业 are
@@ -305,9 +316,16 @@ _PARTITION_RE = re.compile(r"^(不|未|待|无法|没有|尚未|其余|其他|�
 # Nouns that merely start with a negation: 未成年人 and 不动产 are groups, not complements.
 _NOT_NEGATION = re.compile(r"^(未成年|不动产|不良|待遇)")
 # A figure introduced by 含 is inside the part before it, not another part.
-_INCLUDED_RE = re.compile(r"^(其中)?(含|包括|包含|内含)")
+_INCLUDED_RE = re.compile(r"^(其中)?(含|内含)")
 # A part that names "the rest": the parts are exhaustive, so they cannot fall short either.
 _REMAINDER_RE = re.compile(r"^(其余|其他|剩余|余下|另外|另有)")
+# Parts named by an attribute or a stage may overlap (女干部 and 党员, 已开工 and 已竣工,
+# 高新技术企业 and 产值超亿元企业): their sum may exceed the total without an error.
+_OVERLAPPING_RE = re.compile(
+    r"女|男|党员|团员|民族|岁|老年|老人|未成年|儿童|青年|青少年|妇女|残疾|低保|特困|困难|无房|退役|"
+    r"学历|大专|本科|研究生|硕士|博士|职称|高级|中级|骨干|"
+    r"开工|完工|竣工|投产|开业|签约|交付|验收|启动|完成|达产|"
+    r"重点|规上|规模以上|高新|龙头|示范|专精特新|上市|超亿|亿元以上|星级")
 
 
 # A change against another period is neither a total nor a part (同比增加200件, 比上年减少3家).
@@ -333,6 +351,8 @@ class _Group:
     sizes: list[int]  # how many figures after 其中 each candidate covers (itself + nested parts)
     truncated: bool  # an unresolved nested group hides what follows
     ambiguous: bool = False  # several figures of the kind before 其中: which one is divided?
+    rivals: list[Quantity] = field(default_factory=list)  # other totals a nested list may be of
+    list_start: int = 0  # where the list's own ； boundary is looked for (after nested lists)
     parts: list[Quantity] = field(default_factory=list)  # the run that adds up, if any
     members: list[Quantity] = field(default_factory=list)  # parts, or the delimited run
 
@@ -353,8 +373,8 @@ class _Sentence:
         self.markers = [m for m in _MARKER_RE.finditer(text) if not quoted[m.start()]]
         self.groups: dict[tuple[int, int], _Group] = {}
         for marker in reversed(self.markers):  # inner groups first: outer ones fold them in
-            for head, ambiguous in self._heads(marker):
-                self.groups[head.span] = self._group(head, marker, ambiguous)
+            for head, ambiguous, rivals in self._heads(marker):
+                self.groups[head.span] = self._group(head, marker, ambiguous, rivals)
 
     def check(self) -> list[Finding]:
         findings = []
@@ -364,15 +384,21 @@ class _Sentence:
         findings += self._share_findings()
         return findings
 
-    def _heads(self, marker: re.Match) -> list[tuple[Quantity, bool]]:
-        """For each kind, the last figure before 其中 in its segment: the total it divides."""
+    def _heads(self, marker: re.Match) -> list[tuple[Quantity, bool, list[Quantity]]]:
+        """For each kind, the last figure before 其中 in its segment: the total it divides.
+        Within an outer list (其中城区18所，农村24所，其中…) that is the nearest part, but the
+        inner list may also be of an earlier figure: those are its rivals."""
         start = self._head_search_start(marker.start())
         if not self._figures_between(start, marker.start()) and start > 0:
             start = self._head_search_start(start - 1)  # "…1万余人次参加；其中，…"
+        nested = any(m.end() == start for m in self.markers)
         by_kind: dict[str, list[Quantity]] = {}
         for q in self._figures_between(start, marker.start()):
             by_kind.setdefault(q.kind, []).append(q)
-        return [(qs[-1], len(qs) > 1) for qs in by_kind.values()]
+        return [(qs[-1], len(qs) > 1 and not nested,
+                 [q for q in self.figures if q.kind == qs[-1].kind and q.end <= qs[-1].start]
+                 if nested else [])
+                for qs in by_kind.values()]
 
     def segment_start(self, pos: int) -> int:
         """Where the ；-separated segment holding pos begins."""
@@ -387,9 +413,10 @@ class _Sentence:
     def _figures_between(self, start: int, end: int) -> list[Quantity]:
         return [q for q in self.figures if start <= q.start and q.end <= end]
 
-    def _group(self, head: Quantity, marker: re.Match, ambiguous: bool) -> _Group:
+    def _group(self, head: Quantity, marker: re.Match, ambiguous: bool,
+               rivals: list[Quantity]) -> _Group:
         after = [q for q in self.figures if q.kind == head.kind and q.start >= marker.end()]
-        group = _Group(head, marker.end(), [], [], False, ambiguous)
+        group = _Group(head, marker.end(), [], [], False, ambiguous, rivals, marker.end())
         i = 0
         while i < len(after):
             q, child = after[i], self.groups.get(after[i].span)
@@ -400,6 +427,9 @@ class _Sentence:
                 group.truncated = True
                 break
             size = 1 + (child.consumed if child else 0)
+            if child is not None:  # the ； that ends a nested list does not end this one
+                group.list_start = max(child.parts[-1].end,
+                                       _group_boundary(self.text, child.list_start) + 1)
             group.candidates.append(q)
             group.sizes.append(size)
             i += size
@@ -425,13 +455,13 @@ def _resolve(group: _Group, text: str) -> None:
         if _sum_fits(group.head, group.candidates[:n]):
             group.parts = group.members = group.candidates[:n]
             return
-    boundary = _group_boundary(text, group.marker_end)
+    boundary = _group_boundary(text, group.list_start)
     group.members = [q for q in group.candidates if q.end <= boundary]
 
 
-def _group_boundary(text: str, marker_end: int) -> int:
+def _group_boundary(text: str, list_start: int) -> int:
     """Where a 其中 list plainly ends: the next ； or the end of the sentence."""
-    end = _GROUP_END_RE.search(text, marker_end)
+    end = _GROUP_END_RE.search(text, list_start)
     return end.start() if end else len(text.rstrip("。！？!?\n "))
 
 
@@ -452,25 +482,69 @@ def _part_slack(part: Quantity, total: Quantity) -> Decimal:
 def _sum_findings(text: str, group: _Group) -> list[Finding]:
     if group.parts:
         return [_sum_finding(text, group.head, group.parts, CONSISTENT)]
-    if _is_delimited_partition(text, group):
+    if any(_sum_fits(rival, group.members) for rival in group.rivals):
+        return []  # the list is of an earlier total, not of the part just before it
+    if _is_clear_list(text, group) and (_overshoots(group) or _falls_short(text, group)):
         return [_sum_finding(text, group.head, group.members, INCONSISTENT)]
     return []
 
 
-def _is_delimited_partition(text: str, group: _Group) -> bool:
-    """True when the text makes the parts a complete, non-overlapping split of the total."""
-    parts = group.members
-    if len(parts) < 2 or group.ambiguous or group.truncated:
-        return False  # an unresolved nested 其中 leaves the extent of the list unknown
-    if any(q.approximate for q in [group.head, *parts]):
+def _is_clear_list(text: str, group: _Group) -> bool:
+    """Is it plain which figures are the parts? Not when several totals precede the list, a
+    nested list does not resolve, a figure is approximate, or the parts are followed by more
+    figures (the list may go on in other words: 注销租赁合同155份，代征税款810万元)."""
+    if not group.members or group.ambiguous or group.truncated:
         return False
-    if re.search(r"[，,、：:]", text[parts[-1].end:_group_boundary(text, group.marker_end)]):
-        return False  # more clauses follow the last part: the list may go on in other words
+    if any(q.approximate for q in [group.head, *group.members]):
+        return False
+    rest = text[group.members[-1].end:_group_boundary(text, group.list_start)]
+    return not any(not q.is_percent for q in extract_quantities(rest))
+
+
+def _overshoots(group: _Group) -> bool:
+    """Parts of a total cannot add up to more than it, whether or not the list names them all;
+    unless they may overlap (女干部 and 党员) or one is inside another (工业企业, 规上工业企业)."""
+    least = sum(p.value - _part_slack(p, group.head) for p in group.members)
+    if least <= group.head.value + group.head.half_ulp:
+        return False
+    labels = [_part_label(q) for q in group.members]
+    return _are_disjoint(labels) or not _may_overlap(labels, [q.label for q in group.members])
+
+
+def _are_disjoint(labels: list[str]) -> bool:
+    """Parts the text marks as a split: 男/女, X/非X, 已X/未X, 待受理, 其余."""
+    return _is_gender_split(labels) or _has_complement(labels) or any(
+        _PARTITION_RE.search(label) and not _NOT_NEGATION.match(label) for label in labels)
+
+
+def _may_overlap(labels: list[str], raw_labels: list[str]) -> bool:
+    """Parts named by an attribute or stage (女干部, 已竣工), one inside another (工业企业,
+    规上工业企业), or a state beside a type (消费投诉, 已办结) may count some things twice."""
+    if any(_OVERLAPPING_RE.search(label) for label in labels):
+        return True
+    cores = [re.sub(r"^(其中|包括|主要是)", "", label) for label in labels]
+    if any(len(a) >= 2 and a in b for a in cores for b in cores if a is not b):
+        return True
+    states = [bool(re.match(r"^(其中)?[，,]?(已|正在)", label)) for label in raw_labels]
+    return any(states) and not all(states)
+
+
+def _falls_short(text: str, group: _Group) -> bool:
+    """A shortfall is an error only when the text says the list names every part."""
+    parts = group.members
+    most = sum(p.value + _part_slack(p, group.head) for p in parts)
+    if len(parts) < 2 or most >= group.head.value - group.head.half_ulp:
+        return False
     labels = [_part_label(q) for q in parts]
-    if sum(q.value for q in parts) > group.head.value:
-        return _is_gender_split(labels) or _has_complement(labels) or any(
-            _PARTITION_RE.search(label) and not _NOT_NEGATION.match(label) for label in labels)
-    return bool(_REMAINDER_RE.search(labels[-1])) or len(labels) == 2 and _has_complement(labels)
+    return (_says_every_part(text[group.head.end:parts[0].start], len(parts))
+            or bool(_REMAINDER_RE.search(labels[-1])) or len(labels) == 2 and _has_complement(labels))
+
+
+def _says_every_part(words: str, count: int) -> bool:
+    if _EVERY_PART_RE.search(words):
+        return True
+    m = _PART_COUNT_RE.search(words)
+    return bool(m) and _parse_number(m[1])[0] == count
 
 
 def _is_gender_split(labels: list[str]) -> bool:
