@@ -255,14 +255,15 @@ class Finding:
     computed: int | float  # the same figure computed from the others
     difference: int | float  # computed - stated
     status: str  # "consistent" | "inconsistent"
-    kind: str  # "sum" | "rate" | "share"
+    kind: str  # "sum" | "rate" | "share" | "change"
     unit: str  # unit of stated and computed: "%", "人", "万元"
     span: tuple[int, int] = (0, 0)  # of the sentence in the text checked
+    message: str = ""  # for people: "分项合计 130 处，超过总数 120 处"
 
     def to_dict(self) -> dict:
         return {"sentence": self.sentence, "claim": self.claim, "stated": self.stated,
                 "computed": self.computed, "status": self.status, "difference": self.difference,
-                "kind": self.kind, "unit": self.unit}
+                "kind": self.kind, "unit": self.unit, "message": self.message}
 
 
 CONSISTENT, INCONSISTENT = "consistent", "inconsistent"
@@ -366,6 +367,7 @@ class _Sentence:
         self.text = text
         quantities = extract_quantities(text)
         aside = _aside_mask(text)
+        self.quantities = [q for q in quantities if not aside[q.start]]
         self.figures = [q for q in quantities if not q.is_percent and not q.per_unit
                         and not aside[q.start] and not _DELTA_RE.search(q.label)]
         self.percents = [q for q in quantities if q.is_percent and not aside[q.start]]
@@ -382,6 +384,7 @@ class _Sentence:
             findings += _sum_findings(self.text, group)
         findings += self._rate_findings()
         findings += self._share_findings()
+        findings += _change_findings(self)
         return findings
 
     def _heads(self, marker: re.Match) -> list[tuple[Quantity, bool, list[Quantity]]]:
@@ -569,9 +572,12 @@ def _sum_finding(text: str, head: Quantity, parts: list[Quantity], status: str) 
     stated = (head.value / scale).normalize()
     computed = (sum(p.value for p in parts) / scale).normalize()
     terms = " + ".join(_part_text(p, head) for p in parts)
+    compared = "超过" if computed > stated else "少于" if computed < stated else "等于"
+    what = "分项合计" if len(parts) > 1 else "分项"
+    message = f"{what} {_plain(computed)} {head.unit}，{compared}总数 {_plain(stated)} {head.unit}"
     return Finding(sentence=text, claim=f"{head.text} = {terms}", stated=_plain(stated),
                    computed=_plain(computed), difference=_plain(computed - stated),
-                   status=status, kind="sum", unit=head.unit)
+                   status=status, kind="sum", unit=head.unit, message=message)
 
 
 def _scale(q: Quantity) -> Decimal:
@@ -681,15 +687,27 @@ def _ratio_finding(text: str, name: str, percent: Quantity, part: Quantity, tota
     places = max(len(percent.number.partition(".")[2]), 2)
     shown = computed.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     claim = f"{name} {percent.number}% = {_part_text(part, part)} / {_part_text(total, total)}"
+    message = (f"{name}文中为 {percent.number}%，按 {_part_text(part, part)} ÷ "
+               f"{_part_text(total, total)} 计算得 {shown}%")
     return Finding(sentence=text, claim=claim, stated=_plain(percent.value), computed=_plain(shown),
                    difference=_plain(shown - percent.value), status=CONSISTENT if fits else INCONSISTENT,
-                   kind=kind, unit="%")
+                   kind=kind, unit="%", message=message)
 
 
 def _percent_fits(percent: Quantity, part: Quantity, total: Quantity) -> bool:
     """Does part/total, within the figures' own rounding, round half-up or truncate to percent?"""
+    return _rounds_to(percent, *_ratio_bounds(part, total))
+
+
+def _ratio_bounds(part: Quantity, total: Quantity) -> tuple[Decimal, Decimal]:
+    """The least and the most part/total may be in percent, given how the figures are rounded."""
     lo = (part.value - part.half_ulp) / (total.value + total.half_ulp) * 100
     hi = (part.value + part.half_ulp) / max(total.value - total.half_ulp, Decimal("1e-9")) * 100
+    return lo, hi
+
+
+def _rounds_to(percent: Quantity, lo: Decimal, hi: Decimal) -> bool:
+    """Does some value in [lo, hi] round half-up or truncate to the percent as written?"""
     ulp = percent.half_ulp * 2
     # Rounding half-up covers [p - ulp/2, p + ulp/2); truncation covers [p, p + ulp).
     return lo < percent.value + ulp and percent.value - percent.half_ulp <= hi
@@ -698,13 +716,23 @@ def _percent_fits(percent: Quantity, part: Quantity, total: Quantity) -> bool:
 # ---------------------------------------------------------------------------
 # Shares: 其中小微企业450家，占比90%
 
-_SHARE_RE = re.compile(r"占(?P<ref>比|总数|总量|总额|总计|全部|总体|总人数|总户数)的?(?:比例|比重)?"
-                       r"(?:为|达|约为|达到)?[：:]?\s*$")
+_SHARE_RE = re.compile(r"占(?P<ref>[\u4e00-\u9fff]{1,8}?)的?(?:比例|比重)?(?:为|达|约为|达到)?[：:]?\s*$")
+# 占比, 占总数: of the list's total. 占总人口, 占志愿者总数, 占进出口总额: of the total when
+# its words name it. 占全省小微企业, 占年度计划: of something else.
+_SHARE_OF_TOTAL = {"比", "总数", "总量", "总额", "总计", "全部", "总体", "总人数", "总户数"}
+_TOTAL_AFFIXES = re.compile(r"^(全部|总)|(总数|总量|总额|总人数|总户数|总和)$")
+
+
+def _names_total(ref: str, total: Quantity) -> bool:
+    if ref in _SHARE_OF_TOTAL:
+        return True
+    core = _TOTAL_AFFIXES.sub("", ref)
+    return core != ref and len(core) >= 2 and core in total.label
 
 
 def _share_finding(sentence: _Sentence, percent: Quantity) -> Finding | None:
     text = sentence.text
-    m = _SHARE_RE.search(text, max(0, percent.start - 10), percent.start)
+    m = _SHARE_RE.search(text, max(0, percent.start - 16), percent.start)
     if not m or percent.approximate or "分别" in text[max(0, m.start() - 4):m.start()]:
         return None
     earlier = [q for q in sentence.figures if q.end <= m.start()]
@@ -712,9 +740,90 @@ def _share_finding(sentence: _Sentence, percent: Quantity) -> Finding | None:
         return None
     part = earlier[-1]
     group = sentence.group_of(part)
-    if group is None:
+    if group is None or not _names_total(m["ref"], group.head):
         return None
     return _ratio_finding(text, "占比", percent, part, group.head, _plainly_of(group, part), "share")
+
+
+# ---------------------------------------------------------------------------
+# Changes: 2023年1650万人次，2022年为1500万人次，同比增长10%; 2022年为4860户，同比增加370户
+
+_CHANGE_WORDS = {"增长": 1, "增加": 1, "上升": 1, "提高": 1, "下降": -1, "减少": -1, "降低": -1}
+_CHANGE_RE = re.compile(rf"(?P<word>{'|'.join(_CHANGE_WORDS)})了?为?$")
+# How the text names the earlier period's figure: 上年为250件, 去年同期为60起, 比上年的758.3亿元.
+_EARLIER_RE = re.compile(r"上年|去年|上一年|前一年")
+_YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+
+
+def _change_findings(sentence: _Sentence) -> list[Finding]:
+    findings = []
+    for q in sentence.quantities:
+        m = _CHANGE_RE.search(q.label)
+        pair = _periods(sentence, q) if m and not q.approximate else None
+        if pair:
+            findings.append(_change_finding(sentence.text, m["word"], q, *pair))
+    return [f for f in findings if f]
+
+
+def _periods(sentence: _Sentence, change: Quantity) -> tuple[Quantity, Quantity] | None:
+    """The figures of this and the earlier period that a change is computed from: the only
+    two of a kind before it in its segment, one of them plainly of the earlier period."""
+    start = sentence.segment_start(change.start)
+    figures = [q for q in sentence.quantities if start <= q.start and q.end <= change.start
+               and not q.is_percent and not q.per_unit and not _CHANGE_RE.search(q.label)]
+    kinds = {q.kind for q in figures} if change.is_percent else {change.kind}
+    for kind in kinds:
+        pair = [q for q in figures if q.kind == kind]
+        if len(pair) == 2:
+            ranks = [_period_rank(q.label) for q in pair]
+            if len(set(ranks)) == 2 and None not in ranks and (-1 in ranks or 0 not in ranks):
+                earlier, later = sorted(pair, key=lambda q: _period_rank(q.label))
+                return later, earlier
+    return None
+
+
+def _period_rank(label: str) -> int | None:
+    """Years order periods; 上年/去年 is the year before one that names none."""
+    if _EARLIER_RE.search(label):
+        return -1
+    year = _YEAR_RE.search(label)
+    if year:
+        return int(year[1])
+    return None if re.search(r"同期", label) else 0
+
+
+def _change_finding(text: str, word: str, change: Quantity, later: Quantity,
+                    earlier: Quantity) -> Finding | None:
+    if later.approximate or earlier.approximate or not earlier.value:
+        return None
+    sign = _CHANGE_WORDS[word]
+    if change.is_percent:
+        lo, hi = (b - 100 for b in _ratio_bounds(later, earlier))
+        fits = _rounds_to(change, *sorted((sign * lo, sign * hi)))
+        computed = sign * (later.value / earlier.value - 1) * 100
+        terms = f"{later.number} / {earlier.number} − 1"
+    else:
+        slack = later.half_ulp + earlier.half_ulp + change.half_ulp
+        computed = sign * (later.value - earlier.value)
+        fits = abs(computed - change.value) <= slack
+        terms = f"{later.number} − {earlier.number}"
+    places = max(len(change.number.partition(".")[2]), 2 if change.is_percent else 0)
+    shown = (computed / _scale(change)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    stated = change.value / _scale(change)
+    written = f"{_plain(change.value)}%" if change.is_percent else change.text
+    message = (f"文中{word} {written}，按本期 {later.text}、上期 {earlier.text} 计算得"
+               f"{_direction(word, shown)} {_plain(abs(shown))}{change.unit}")
+    return Finding(sentence=text, claim=f"{word} {change.text} = {terms}", stated=_plain(stated),
+                   computed=_plain(shown), difference=_plain(shown - stated),
+                   status=CONSISTENT if fits else INCONSISTENT, kind="change", unit=change.unit,
+                   message=message)
+
+
+def _direction(word: str, change: Decimal) -> str:
+    """增长 for a rise, 下降 for a fall, in the words the text uses (增加/减少 for counts)."""
+    rising = (change >= 0) == (_CHANGE_WORDS[word] > 0)
+    counts = word in ("增加", "减少")
+    return ("增加" if counts else "增长") if rising else ("减少" if counts else "下降")
 
 
 # ---------------------------------------------------------------------------

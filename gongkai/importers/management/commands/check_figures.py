@@ -42,8 +42,8 @@ class Command(BaseCommand):
     def _print(self, findings) -> None:
         bad = [f for f in findings if f.status == INCONSISTENT]
         for f in bad:
-            self.stdout.write(f"不一致：{f.claim}（文中 {f.stated}，计算得 {f.computed}，"
-                              f"相差 {f.difference}）\n  原句：{f.sentence}\n")
+            self.stdout.write(f"不一致：{f.message}（{f.claim}，相差 {f.difference}）\n"
+                              f"  原句：{f.sentence}\n")
         self.stdout.write(f"核验 {len(findings)} 处数字关系：一致 {len(findings) - len(bad)} 处，"
                           f"不一致 {len(bad)} 处。\n")
 
