@@ -1,12 +1,15 @@
 """数据核验: find figures in Chinese prose that do not add up.
 
 Pure Python, no Django. ``check_text(text)`` returns a ``Finding`` for every relation the text
-states between its figures, verified at the precision the text states:
+states between its figures, verified at the precision the text states, each with a message for
+people ("分项合计 130 处，超过总数 120 处"):
 
 * **sum**: ``累计核查26098人，其中落地人员15739人，……`` (a total and the parts after 其中,
-  nested 其中 included; parts of other kinds are separate parallel sums);
+  包括, 主要是 or 分别为, nested lists included; parts of other kinds are separate parallel sums;
+  万元 and 亿元, 公里 and 米 … are brought to one unit);
 * **rate**: ``共调处1495宗，成功化解1466宗，化解率为98.06%`` (numerator named by the rate);
-* **share**: ``共有企业500家，其中小微企业450家，占比90%``.
+* **share**: ``共有企业500家，其中小微企业450家，占比90%`` (or 占总数的, 占企业总数的);
+* **change**: ``2023年1650万人次，2022年为1500万人次，同比增长10%`` (both periods' figures stated).
 
 Policy (precision over recall: a finding must be right when it is shown):
 
@@ -14,20 +17,25 @@ Policy (precision over recall: a finding must be right when it is shown):
   is exact. Two figures are consistent when the intervals they may stand for overlap.
 * A percentage with k decimals is consistent when the computed value rounds half-up **or**
   truncates to it at k decimals (offices do both; truncation is not an error).
-* Approximate figures (约/近/余/多/以上/超过 …) never yield an "inconsistent" finding.
-* A sum is shown as consistent when a run of parts adds up to the total. It is shown as
-  inconsistent only when the parts are clearly delimited (they end the clause group before
-  ``；``/``。``) and the text marks them as a partition (不/未/无/非/待…, …中, 其余/其他, 男/女):
-  parts of a 其中 list may overlap or leave some out otherwise.
+* Approximate figures (约/近/余/多/以上/超过 …, either end of a range 20至30人) never yield an
+  "inconsistent" finding.
+* A sum is shown as consistent when a run of parts adds up to the total. It is inconsistent
+  only when the parts are plainly delimited (nothing but words follow them before ``；``/``。``)
+  and either they exceed the total — unless they may overlap (attributes such as 女/党员/35岁以下,
+  stages such as 已开工/已竣工, one part inside another, a state beside a type) — or they fall
+  short and the text says the list names every part (分别为, 两类 with two parts, 其余, X/非X):
+  其中 and 包括 may leave some out.
 * A rate's numerator is the nearest earlier figure whose words name the rate (成功化解 for 化解率;
   not 待化解, 化解中 or 按期化解); its total is the head of its 其中 list, or the figure just before
   it when that one is marked as a total (共/累计/受理/调处/辖区…).
+* A change needs exactly two figures of a kind before it, one plainly of the earlier period
+  (上年为, 去年同期, 比上年的, or the earlier of two years).
 * Weaker readings are shown only when they verify, never as "inconsistent": a numerator named by
   the last two characters of the rate only (单独组建率 from 共组建94个), or a part that is not
   plainly of the total (the second part of a 其中 list that does not add up).
 * Kinds: 人/名/位 count people, 宗/件 count cases; 人次, 户次 … are kinds of their own. Figures
   in quotes or titles, in parentheses (asides), per unit (每人300元) or relative to another
-  period (同比增加200件) take part in no relation.
+  period (同比增加200件) take part in no sum or rate.
 """
 
 from __future__ import annotations
