@@ -32,6 +32,7 @@ def old_checker(rev: str) -> types.ModuleType:
     source = subprocess.run(["git", "show", f"{rev}:gongkai/checks/figures.py"], cwd=REPO,
                             capture_output=True, text=True, check=True).stdout
     module = types.ModuleType("old_figures")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
     exec(compile(source, "old_figures.py", "exec"), module.__dict__)
     return module
 

@@ -518,8 +518,10 @@ def _overshoots(group: _Group) -> bool:
     least = sum(p.value - _part_slack(p, group.head) for p in group.members)
     if least <= group.head.value + group.head.half_ulp:
         return False
+    if _mixes_measures([q.label for q in group.members]):
+        return False
     labels = [_part_label(q) for q in group.members]
-    return _are_disjoint(labels) or not _may_overlap(labels, [q.label for q in group.members])
+    return _are_disjoint(labels) or not _may_overlap(labels)
 
 
 def _are_disjoint(labels: list[str]) -> bool:
@@ -528,16 +530,28 @@ def _are_disjoint(labels: list[str]) -> bool:
         _PARTITION_RE.search(label) and not _NOT_NEGATION.match(label) for label in labels)
 
 
-def _may_overlap(labels: list[str], raw_labels: list[str]) -> bool:
-    """Parts named by an attribute or stage (女干部, 已竣工), one inside another (工业企业,
-    规上工业企业), or a state beside a type (消费投诉, 已办结) may count some things twice."""
+def _may_overlap(labels: list[str]) -> bool:
+    """Parts named by an attribute or stage (女干部, 已竣工) or one inside another (工业企业,
+    规上工业企业) may count some things twice."""
     if any(_OVERLAPPING_RE.search(label) for label in labels):
         return True
     cores = [re.sub(r"^(其中|包括|主要是)", "", label) for label in labels]
-    if any(len(a) >= 2 and a in b for a in cores for b in cores if a is not b):
-        return True
-    states = [bool(re.match(r"^(其中)?[，,]?(已|正在)", label)) for label in raw_labels]
-    return any(states) and not all(states)
+    return any(len(a) >= 2 and a in b for a in cores for b in cores if a is not b)
+
+
+# Words of one measure among parts: a state (已办结, 未办结, 化解中) or an evaluation (满意).
+_MEASURES = [re.compile(r"^(其中)?[，,：:]?(已|未|待|尚未|正在|仍|还)|[^集其之当空心城]中的?$"),
+             re.compile(r"满意|评价")]
+
+
+def _mixes_measures(raw_labels: list[str]) -> bool:
+    """A list that counts a type and a state (消费投诉150件，已办结140件，未办结20件) or cases
+    and their evaluation (办结8846件、不予受理867件、满意6197件) counts things twice."""
+    for measure in _MEASURES:
+        hits = [bool(measure.search(label)) for label in raw_labels]
+        if any(hits) and not all(hits):
+            return True
+    return False
 
 
 def _falls_short(text: str, group: _Group) -> bool:

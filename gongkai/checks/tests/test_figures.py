@@ -382,6 +382,8 @@ def test_a_single_part_cannot_exceed_its_total():
     "共有规上工业企业210家，其中产值超亿元企业86家，高新技术企业132家。",  # attributes
     "共有企业500家，其中工业企业300家，规上工业企业250家。",  # one inside the other
     "共受理投诉200件，其中消费投诉150件，已办结140件。",  # a type and a state
+    "共受理投诉200件，其中消费投诉150件，已办结140件，未办结20件。",
+    "工单总数为12683件，其中办结8846件、不予受理867件、满意6197件、基本满意237件、不满意1262件。",
     "共有村（社区）19个，其中行政村17个、社区3个，涉及人口3.2万人。",  # more figures follow
 ])
 def test_parts_that_may_overlap_are_not_accused_of_exceeding(text):
