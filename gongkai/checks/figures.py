@@ -328,13 +328,17 @@ _NOT_NEGATION = re.compile(r"^(未成年|不动产|不良|待遇)")
 _INCLUDED_RE = re.compile(r"^(其中)?(含|内含)")
 # A part that names "the rest": the parts are exhaustive, so they cannot fall short either.
 _REMAINDER_RE = re.compile(r"^(其余|其他|剩余|余下|另外|另有)")
-# Parts named by an attribute or a stage may overlap (女干部 and 党员, 已开工 and 已竣工,
+# Attributes parts are named by, by dimension, and whether a person or thing has one value
+# only. Parts that differ by values of one such dimension are disjoint (男/女, 本专科生/研究生,
+# 党员/群众); parts that differ otherwise may overlap (女干部 and 党员, 已开工 and 已竣工,
 # 高新技术企业 and 产值超亿元企业): their sum may exceed the total without an error.
-_OVERLAPPING_RE = re.compile(
-    r"女|男|党员|团员|民族|岁|老年|老人|未成年|儿童|青年|青少年|妇女|残疾|低保|特困|困难|无房|退役|"
-    r"学历|大专|本科|研究生|硕士|博士|职称|高级|中级|骨干|"
-    r"开工|完工|竣工|投产|开业|签约|交付|验收|启动|完成|达产|"
-    r"重点|规上|规模以上|高新|龙头|示范|专精特新|上市|超亿|亿元以上|星级")
+_ATTRIBUTES = [(True, re.compile(words)) for words in (
+    "男|女", "党员|团员|群众|民主党派", r"\d+岁以[上下]|老年|老人|未成年|儿童|青少年|青年",
+    "大专|专科|本科|研究生|硕士|博士", "少数民族|汉族", "高级职称|中级职称|初级职称")] + [
+    (False, re.compile(words)) for words in (
+        "低保|特困|困难|无房|残疾|退役|妇女|骨干",
+        "开工|完工|竣工|投产|开业|签约|交付|验收|启动|完成|达产",
+        "重点|规上|规模以上|高新|龙头|示范|专精特新|上市|超亿|亿元以上|星级")]
 
 
 # A change against another period is neither a total nor a part (同比增加200件, 比上年减少3家).
@@ -531,16 +535,24 @@ def _are_disjoint(labels: list[str]) -> bool:
 
 
 def _may_overlap(labels: list[str]) -> bool:
-    """Parts named by an attribute or stage (女干部, 已竣工) or one inside another (工业企业,
-    规上工业企业) may count some things twice."""
-    if any(_OVERLAPPING_RE.search(label) for label in labels):
-        return True
+    """Parts named by attributes of several dimensions (女干部, 党员) or of one that allows
+    several values (已开工, 已竣工), or one inside another (工业企业, 规上工业企业), may count
+    some things twice."""
     cores = [re.sub(r"^(其中|包括|主要是)", "", label) for label in labels]
-    return any(len(a) >= 2 and a in b for a in cores for b in cores if a is not b)
+    if any(len(a) >= 2 and a in b for a in cores for b in cores if a is not b):
+        return True
+    hits = [{(i, m.group()) for i, (_, words) in enumerate(_ATTRIBUTES)
+             for m in words.finditer(label)} for label in labels]
+    if not any(hits):
+        return False
+    shared = set.intersection(*hits)  # 党员 in 男党员 and 女党员 is the noun, not the split
+    rest = [h - shared for h in hits]
+    dimensions = {i for h in rest for i, _ in h}
+    return not (all(rest) and len(dimensions) == 1 and _ATTRIBUTES[dimensions.pop()][0])
 
 
 # Words of one measure among parts: a state (已办结, 未办结, 化解中) or an evaluation (满意).
-_MEASURES = [re.compile(r"^(其中)?[，,：:]?(已|未|待|尚未|正在|仍|还)|[^集其之当空心城]中的?$"),
+_MEASURES = [re.compile(r"^(其中)?[，,：:]?(已|未(?!成年)|待(?!遇)|尚未|正在|仍|还)|[^集其之当空心城]中的?$"),
              re.compile(r"满意|评价")]
 
 

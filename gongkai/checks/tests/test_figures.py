@@ -278,6 +278,13 @@ def test_with_and_without_split_a_total():
         ("sum", "92个 = 50 + 45", "inconsistent")]
 
 
+def test_values_of_one_attribute_split_a_total():
+    assert relations("共有救助对象120人，其中未成年人80人，老年人60人。") == [
+        ("sum", "120人 = 80 + 60", "inconsistent")]
+    assert relations("共发放助学金1.02亿元，其中本专科生7,800万元，研究生3,400万元。") == [
+        ("sum", "1.02亿元 = 7,800万元 + 3,400万元", "inconsistent")]
+
+
 def test_men_and_women_split_a_total():
     assert relations("共有党员1200名，其中男党员800名，女党员500名。") == [
         ("sum", "1200名 = 800 + 500", "inconsistent")]
@@ -293,7 +300,6 @@ def test_men_and_women_split_a_total():
     "共有干部120人，其中女干部50人，党员90人。",
     "共有党员1200名，其中女党员400名，少数民族党员50名，35岁以下党员300名。",
     "共计划建设10个项目，其中已开工8个，已完工5个。",
-    "共有救助对象120人，其中未成年人80人，老年人60人。",
     "共救助困难家庭40户，其中无房户30户，低保户20户。",  # 无房 is an attribute, not a complement
     # more clauses follow the parts: the list may go on in other words
     "共办理合同登记1475份，其中住宅合同1138份，非住宅336份，注销租赁合同155份，代征税款810万元。",

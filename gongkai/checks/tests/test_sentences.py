@@ -3,7 +3,7 @@
 import pytest
 
 from gongkai.checks.figures import INCONSISTENT, check_text
-from gongkai.checks.tests.sentences import load_sentences
+from gongkai.checks.tests.sentences import HELDOUT, load_sentences
 
 SENTENCES = load_sentences()
 
@@ -20,7 +20,7 @@ def test_the_set_is_large_and_half_wrong():
     assert {s.shape for s in SENTENCES} >= {"sum", "nested", "rate", "share", "yoy"}
 
 
-@pytest.mark.parametrize("verdict, text", [_param(s) for s in SENTENCES])
+@pytest.mark.parametrize("verdict, text", [_param(s) for s in SENTENCES + load_sentences(HELDOUT)])
 def test_the_verdict(verdict, text):
     alarms = [f.message for f in check_text(text) if f.status == INCONSISTENT]
     assert bool(alarms) == (verdict == "wrong"), alarms
