@@ -410,10 +410,12 @@ class _Sentence:
         by_kind: dict[str, list[Quantity]] = {}
         for q in self._figures_between(start, marker.start()):
             by_kind.setdefault(q.kind, []).append(q)
-        return [(qs[-1], len(qs) > 1 and not nested,
-                 [q for q in self.figures if q.kind == qs[-1].kind and q.end <= qs[-1].start]
-                 if nested else [])
-                for qs in by_kind.values()]
+        heads = []
+        for qs in by_kind.values():
+            head = qs[-1]
+            rivals = [q for q in self.figures if q.kind == head.kind and q.end <= head.start]
+            heads.append((head, len(qs) > 1 and not nested, rivals if nested else []))
+        return heads
 
     def segment_start(self, pos: int) -> int:
         """Where the ；-separated segment holding pos begins."""
