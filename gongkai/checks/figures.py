@@ -396,6 +396,7 @@ class _Sentence:
             findings += _sum_findings(self.text, group)
         findings += self._rate_findings()
         findings += self._share_findings()
+        findings += _trailing_total_findings(self)
         findings += _change_findings(self)
         return findings
 
@@ -417,6 +418,12 @@ class _Sentence:
             heads.append((head, len(qs) > 1 and not nested, rivals if nested else []))
         return heads
 
+    def parts_before(self, total: Quantity) -> list[Quantity]:
+        """Figures of the total's kind back to the previous ；, 其中 or 。: what 共计 sums."""
+        start = self._head_search_start(total.start)
+        return [q for q in self._figures_between(start, total.start) if q.kind == total.kind
+                and not _INCLUDED_RE.match(q.label) and not _TOTAL_AFTER_RE.search(q.label)]
+
     def segment_start(self, pos: int) -> int:
         """Where the ；-separated segment holding pos begins."""
         return max((m.end() for m in _GROUP_END_RE.finditer(self.text, 0, pos)), default=0)
@@ -437,8 +444,8 @@ class _Sentence:
         i = 0
         while i < len(after):
             q, child = after[i], self.groups.get(after[i].span)
-            if _INCLUDED_RE.match(q.label):
-                i += 1  # 含按期办结850件 is inside the part before it
+            if _INCLUDED_RE.match(q.label) or _TOTAL_AFTER_RE.search(q.label):
+                i += 1  # 含按期办结850件 is inside the part before it; 共计3500万元 sums them
                 continue
             if child is not None and not child.parts:
                 group.truncated = True
@@ -628,6 +635,35 @@ def _part_text(part: Quantity, head: Quantity) -> str:
 
 
 # ---------------------------------------------------------------------------
+# Totals after their parts: 市本级投入2,000万元，区县投入1,500万元，共计3,500万元
+
+_TOTAL_AFTER_RE = re.compile(r"(合计|共计|总计)(?:为|达|达到)?[：:]?$")
+
+
+def _trailing_total_findings(sentence: _Sentence) -> list[Finding]:
+    findings = []
+    for total in sentence.figures:
+        parts = sentence.parts_before(total) if _TOTAL_AFTER_RE.search(total.label) else []
+        if len(parts) >= 2 and not any(q.approximate for q in [total, *parts]):
+            findings += _trailing_total_finding(sentence.text, total, parts)
+    return findings
+
+
+def _trailing_total_finding(text: str, total: Quantity, parts: list[Quantity]) -> list[Finding]:
+    """The parts are the figures of the kind back to the clause group's start; the first ones
+    may be something else, so a sum is inconsistent only when every run ending at the total is:
+    the last two already exceed it, or all of them fall short of it."""
+    for n in range(2, len(parts) + 1):
+        if _sum_fits(total, parts[-n:]):
+            return [_sum_finding(text, total, parts[-n:], CONSISTENT)]
+    least = sum(p.value - _part_slack(p, total) for p in parts[-2:])
+    most = sum(p.value + _part_slack(p, total) for p in parts)
+    if least > total.value + total.half_ulp or most < total.value - total.half_ulp:
+        return [_sum_finding(text, total, parts, INCONSISTENT)]
+    return []
+
+
+# ---------------------------------------------------------------------------
 # Rates: X率为Y%, computed from the figure named by X and the total it is taken from
 
 _RATE_RE = re.compile(
@@ -784,7 +820,8 @@ def _share_finding(sentence: _Sentence, percent: Quantity) -> Finding | None:
 # ---------------------------------------------------------------------------
 # Changes: 2023年1650万人次，2022年为1500万人次，同比增长10%; 2022年为4860户，同比增加370户
 
-_CHANGE_WORDS = {"增长": 1, "增加": 1, "上升": 1, "提高": 1, "下降": -1, "减少": -1, "降低": -1}
+_CHANGE_WORDS = {"增长": 1, "增加": 1, "上升": 1, "提高": 1, "增幅": 1, "增速": 1, "增长率": 1,
+                 "下降": -1, "减少": -1, "降低": -1, "降幅": -1}
 _CHANGE_RE = re.compile(rf"(?P<word>{'|'.join(_CHANGE_WORDS)})了?为?$")
 # How the text names the earlier period's figure: 上年为250件, 去年同期为60起, 比上年的758.3亿元.
 _EARLIER_RE = re.compile(r"上年|去年|上一年|前一年")

@@ -463,3 +463,27 @@ def test_a_change_in_the_wrong_direction_is_named():
 ])
 def test_it_does_not_guess_a_change(text):
     assert check_text(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("市本级投入2,000万元，区县投入1,500万元，共计3,500万元。",
+     [("sum", "3,500万元 = 2,000 + 1,500", "consistent")]),
+    ("市本级投入2,000万元，区县投入1,500万元，合计3,600万元。",
+     [("sum", "3,600万元 = 2,000 + 1,500", "inconsistent")]),
+    # the first figure may be something else: 1.2亿元 is not summed, the last two fit
+    ("完成投资1.2亿元，市本级投入2,000万元，区县投入1,500万元，总计3,500万元。",
+     [("sum", "3,500万元 = 2,000 + 1,500", "consistent")]),
+    # …so a shortfall is accused only when all of them fall short
+    ("完成投资1.2亿元，市本级投入2,000万元，区县投入1,500万元，总计3,600万元。", []),
+    ("新增企业50家，共有企业600家。", []),  # 共有 is a stock, not a sum of what precedes
+    ("共投入5000万元，其中市本级2000万元，区县1500万元，共计3500万元，社会资本1500万元。",
+     [("sum", "5000万元 = 2000 + 1500 + 1500", "consistent"),
+      ("sum", "3500万元 = 2000 + 1500", "consistent")]),
+])
+def test_a_total_after_its_parts(text, expected):
+    assert relations(text) == expected
+
+
+def test_a_change_named_by_its_rate():
+    finding = only("全年进出口总额860亿元，上年同期为800亿元，增幅为10%。")
+    assert (finding.claim, finding.status) == ("增幅 10% = 860 / 800 − 1", "inconsistent")
