@@ -403,19 +403,21 @@ class _Sentence:
     def _heads(self, marker: re.Match) -> list[tuple[Quantity, bool, list[Quantity]]]:
         """For each kind, the last figure before 其中 in its segment: the total it divides.
         Within an outer list (其中城区18所，农村24所，其中…) that is the nearest part, but the
-        inner list may also be of an earlier figure: those are its rivals."""
+        inner list may also be of the outer total: the figures before the outer 其中 are its
+        rivals (not the other parts: 城区18所 is no total of what follows 农村24所)."""
         start = self._head_search_start(marker.start())
         if not self._figures_between(start, marker.start()) and start > 0:
             start = self._head_search_start(start - 1)  # "…1万余人次参加；其中，…"
-        nested = any(m.end() == start for m in self.markers)
+        outer = [m.start() for m in self.markers if m.end() == start]
         by_kind: dict[str, list[Quantity]] = {}
         for q in self._figures_between(start, marker.start()):
             by_kind.setdefault(q.kind, []).append(q)
         heads = []
         for qs in by_kind.values():
             head = qs[-1]
-            rivals = [q for q in self.figures if q.kind == head.kind and q.end <= head.start]
-            heads.append((head, len(qs) > 1 and not nested, rivals if nested else []))
+            rivals = ([q for q in self.figures if q.kind == head.kind and q.end <= outer[0]]
+                      if outer else [])
+            heads.append((head, len(qs) > 1 and not outer, rivals))
         return heads
 
     def parts_before(self, total: Quantity) -> list[Quantity]:

@@ -487,3 +487,8 @@ def test_a_total_after_its_parts(text, expected):
 def test_a_change_named_by_its_rate():
     finding = only("全年进出口总额860亿元，上年同期为800亿元，增幅为10%。")
     assert (finding.claim, finding.status) == ("增幅 10% = 860 / 800 − 1", "inconsistent")
+
+
+def test_a_nested_list_is_not_excused_by_a_sibling_part_it_happens_to_equal():
+    text = "共办理项目30件，其中教育类8件，医疗类7件，其中新建站5件、改建院3件；其他15件。"
+    assert ("sum", "7件 = 5 + 3", "inconsistent") in relations(text)
