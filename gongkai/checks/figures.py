@@ -41,6 +41,7 @@ Policy (precision over recall: a finding must be right when it is shown):
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -151,7 +152,8 @@ def extract_quantities(text: str) -> list[Quantity]:
     found += [q for q in _percent_figures(text) if not quoted[q.start]]
     found.sort(key=lambda q: q.start)
     previous_ends = [0, *(q.end for q in found)][:len(found)]
-    return [replace(q, label=_label(text, q.start, end))
+    breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text))]
+    return [replace(q, label=_label(text, q.start, end, breaks))
             for q, end in zip(found, previous_ends, strict=True)]
 
 
@@ -230,9 +232,10 @@ def _is_per_unit(text: str, m: re.Match) -> bool:
 _CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]")
 
 
-def _label(text: str, start: int, previous_end: int) -> str:
-    """The words before a figure, back to its clause start or the figure before it."""
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+def _label(text: str, start: int, previous_end: int, breaks: list[int]) -> str:
+    """The words before a figure, back to its clause start (the last of the sorted clause
+    ``breaks`` before it) or the figure before it."""
+    clause_start = breaks[bisect_right(breaks, start) - 1]
     return text[max(clause_start, previous_end):start]
 
 
@@ -374,10 +377,17 @@ class _Group:
         return sum(self.sizes[:len(self.parts)])
 
 
+# A "sentence" with more figures than this is a table run together (no 。 or line breaks):
+# which figure relates to which cannot be read from it, and relating them all costs n².
+_MAX_FIGURES = 200
+
+
 class _Sentence:
     def __init__(self, text: str):
         self.text = text
         quantities = extract_quantities(text)
+        if len(quantities) > _MAX_FIGURES:
+            quantities = []
         aside = _aside_mask(text)
         self.quantities = [q for q in quantities if not aside[q.start]]
         self.figures = [q for q in quantities if not q.is_percent and not q.per_unit
@@ -477,10 +487,9 @@ class _Sentence:
 
 def _resolve(group: _Group, text: str) -> None:
     """Find the run of parts that adds up to the total, else the run 其中 clearly delimits."""
-    for n in range(2, len(group.candidates) + 1):
-        if _sum_fits(group.head, group.candidates[:n]):
-            group.parts = group.members = group.candidates[:n]
-            return
+    if n := _shortest_fitting_run(group.head, group.candidates):
+        group.parts = group.members = group.candidates[:n]
+        return
     boundary = _group_boundary(text, group.list_start)
     group.members = [q for q in group.candidates if q.end <= boundary]
 
@@ -492,9 +501,19 @@ def _group_boundary(text: str, list_start: int) -> int:
 
 
 def _sum_fits(total: Quantity, parts: list[Quantity]) -> bool:
-    lo = sum(p.value - _part_slack(p, total) for p in parts)
-    hi = sum(p.value + _part_slack(p, total) for p in parts)
-    return lo <= total.value + total.half_ulp and total.value - total.half_ulp <= hi
+    return bool(parts) and _shortest_fitting_run(total, parts, len(parts)) == len(parts)
+
+
+def _shortest_fitting_run(total: Quantity, parts: list[Quantity], shortest: int = 2) -> int:
+    """The least n >= shortest for which parts[:n] add up to the total, else 0 (running sums:
+    a page with thousands of figures in one sentence stays linear)."""
+    lo = hi = Decimal(0)
+    for n, part in enumerate(parts, 1):
+        slack = _part_slack(part, total)
+        lo, hi = lo + part.value - slack, hi + part.value + slack
+        if n >= shortest and lo <= total.value + total.half_ulp and total.value - total.half_ulp <= hi:
+            return n
+    return 0
 
 
 def _part_slack(part: Quantity, total: Quantity) -> Decimal:
@@ -655,9 +674,8 @@ def _trailing_total_finding(text: str, total: Quantity, parts: list[Quantity]) -
     """The parts are the figures of the kind back to the clause group's start; the first ones
     may be something else, so a sum is inconsistent only when every run ending at the total is:
     the last two already exceed it, or all of them fall short of it."""
-    for n in range(2, len(parts) + 1):
-        if _sum_fits(total, parts[-n:]):
-            return [_sum_finding(text, total, parts[-n:], CONSISTENT)]
+    if n := _shortest_fitting_run(total, parts[::-1]):
+        return [_sum_finding(text, total, parts[-n:], CONSISTENT)]
     least = sum(p.value - _part_slack(p, total) for p in parts[-2:])
     most = sum(p.value + _part_slack(p, total) for p in parts)
     if least > total.value + total.half_ulp or most < total.value - total.half_ulp:

@@ -492,3 +492,10 @@ def test_a_change_named_by_its_rate():
 def test_a_nested_list_is_not_excused_by_a_sibling_part_it_happens_to_equal():
     text = "共办理项目30件，其中教育类8件，医疗类7件，其中新建站5件、改建院3件；其他15件。"
     assert ("sum", "7件 = 5 + 3", "inconsistent") in relations(text)
+
+
+def test_a_table_run_into_one_sentence_is_not_read_as_prose():
+    row = "甲类{}件，上年为{}件，同比增长{}%"
+    table = "，".join(row.format(i % 7 + 1, i % 5 + 1, i % 9) for i in range(1000)) + "。"
+    assert check_text(table) == []
+    assert check_text(row.format(120, 100, 25) + "。")[0].claim == "增长 25% = 120 / 100 − 1"
