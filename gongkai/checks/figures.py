@@ -6,10 +6,12 @@ people ("分项合计 130 处，超过总数 120 处"):
 
 * **sum**: ``累计核查26098人，其中落地人员15739人，……`` (a total and the parts after 其中,
   包括, 主要是 or 分别为, nested lists included; parts of other kinds are separate parallel sums;
-  万元 and 亿元, 公里 and 米 … are brought to one unit);
+  万元 and 亿元, 公里 and 米 … are brought to one unit), or a total after its parts
+  (甲2,000万元，乙1,500万元，共计3,500万元);
 * **rate**: ``共调处1495宗，成功化解1466宗，化解率为98.06%`` (numerator named by the rate);
 * **share**: ``共有企业500家，其中小微企业450家，占比90%`` (or 占总数的, 占企业总数的);
-* **change**: ``2023年1650万人次，2022年为1500万人次，同比增长10%`` (both periods' figures stated).
+* **change**: ``2023年1650万人次，2022年为1500万人次，同比增长10%`` (both periods' figures
+  stated; 增长/增幅/下降 … x%, or 增加/减少 a count).
 
 Policy (precision over recall: a finding must be right when it is shown):
 
@@ -21,8 +23,9 @@ Policy (precision over recall: a finding must be right when it is shown):
   "inconsistent" finding.
 * A sum is shown as consistent when a run of parts adds up to the total. It is inconsistent
   only when the parts are plainly delimited (nothing but words follow them before ``；``/``。``)
-  and either they exceed the total — unless they may overlap (attributes such as 女/党员/35岁以下,
-  stages such as 已开工/已竣工, one part inside another, a state beside a type) — or they fall
+  and either they exceed the total — unless they may overlap (attributes of two dimensions such
+  as 女干部/党员, or of one that allows several values such as 低保户/无房户 or 已开工/已竣工; one
+  part inside another; a state beside a type; cases beside their 满意 count) — or they fall
   short and the text says the list names every part (分别为, 两类 with two parts, 其余, X/非X):
   其中 and 包括 may leave some out.
 * A rate's numerator is the nearest earlier figure whose words name the rate (成功化解 for 化解率;
