@@ -13,7 +13,7 @@ from gongkai.importers.extract import ExtractError, decode, extract
 
 
 class Command(BaseCommand):
-    help = "数据核验：找出文中对不上的数字（总数与分项、比率与计数）。有不一致时退出状态为 1，出错为 2。"
+    help = "数据核验：找出文中对不上的数字（总数与分项、比率与占比、同比变化）。有不一致时退出状态为 1，出错为 2。"
 
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
