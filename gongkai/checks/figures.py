@@ -855,13 +855,13 @@ def _change_findings(sentence: _Sentence) -> list[Finding]:
     findings = []
     for q in sentence.quantities:
         m = _CHANGE_RE.search(q.label)
-        pair = _periods(sentence, q) if m and not q.approximate else None
-        if pair:
-            findings.append(_change_finding(sentence.text, m["word"], q, *pair))
-    return [f for f in findings if f]
+        later, earlier = _periods(sentence, q) if m and not q.approximate else (None, None)
+        if earlier and earlier.value and not (later.approximate or earlier.approximate):
+            findings.append(_change_finding(sentence.text, m["word"], q, later, earlier))
+    return findings
 
 
-def _periods(sentence: _Sentence, change: Quantity) -> tuple[Quantity, Quantity] | None:
+def _periods(sentence: _Sentence, change: Quantity) -> tuple[Quantity | None, Quantity | None]:
     """The figures of this and the earlier period that a change is computed from: the only
     two of a kind before it in its segment, one of them plainly of the earlier period."""
     start = sentence.segment_start(change.start)
@@ -872,10 +872,12 @@ def _periods(sentence: _Sentence, change: Quantity) -> tuple[Quantity, Quantity]
         pair = [q for q in figures if q.kind == kind]
         if len(pair) == 2:
             ranks = [_period_rank(q.label) for q in pair]
+            # A year beside a figure that names no period (2022年为…, 全年…): not said which
+            # is earlier.
             if len(set(ranks)) == 2 and None not in ranks and (-1 in ranks or 0 not in ranks):
                 earlier, later = sorted(pair, key=lambda q: _period_rank(q.label))
                 return later, earlier
-    return None
+    return None, None
 
 
 def _period_rank(label: str) -> int | None:
@@ -889,14 +891,10 @@ def _period_rank(label: str) -> int | None:
 
 
 def _change_finding(text: str, word: str, change: Quantity, later: Quantity,
-                    earlier: Quantity) -> Finding | None:
-    if later.approximate or earlier.approximate or not earlier.value:
-        return None
+                    earlier: Quantity) -> Finding:
     sign = _CHANGE_WORDS[word]
     if change.is_percent:
-        lo, hi = (b - 100 for b in _ratio_bounds(later, earlier))
-        fits = _rounds_to(change, *sorted((sign * lo, sign * hi)))
-        computed = sign * (later.value / earlier.value - 1) * 100
+        fits, computed = _percent_change(change, later, earlier, sign)
         terms = f"{later.number} / {earlier.number} − 1"
     else:
         slack = later.half_ulp + earlier.half_ulp + change.half_ulp
@@ -913,6 +911,14 @@ def _change_finding(text: str, word: str, change: Quantity, later: Quantity,
                    computed=_plain(shown), difference=_plain(shown - stated),
                    status=CONSISTENT if fits else INCONSISTENT, kind="change", unit=change.unit,
                    message=message)
+
+
+def _percent_change(change: Quantity, later: Quantity, earlier: Quantity,
+                    sign: int) -> tuple[bool, Decimal]:
+    """Does later/earlier − 1, in the direction the text says (sign), round to the percent?"""
+    lo, hi = (bound - 100 for bound in _ratio_bounds(later, earlier))
+    fits = _rounds_to(change, *sorted((sign * lo, sign * hi)))
+    return fits, sign * (later.value / earlier.value - 1) * 100
 
 
 def _direction(word: str, change: Decimal) -> str:
