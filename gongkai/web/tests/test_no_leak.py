@@ -11,13 +11,22 @@ import datetime as dt
 import json
 from urllib.parse import quote
 
+from django.core.files.base import ContentFile
 from django.urls import get_resolver
 from django.utils import timezone
 
 from gongkai.accounts.tests.cast import StaffTestCase
 from gongkai.catalog.models import Genre
 from gongkai.documents import workflow
-from gongkai.documents.models import Disclosure, Document, Status, Validity
+from gongkai.documents.models import (
+    Attachment,
+    AttachmentChange,
+    Disclosure,
+    Document,
+    Status,
+    TextStatus,
+    Validity,
+)
 from gongkai.test import aware
 
 COMMON = "泄漏测试"  # a word every test document shares, public or not
@@ -34,14 +43,23 @@ def hidden(cls, key: str, marker: str, **fields) -> Document:
     document = Document.objects.create(**values)
     cls.markers[key] = marker
     cls.hidden_docs[key] = document
+    cls.hidden_files.append(attachment(document, marker))
     return document
+
+
+def attachment(document: Document, marker: str, **fields) -> Attachment:
+    """An attachment whose name, extracted text and bytes carry ``marker``."""
+    values = dict(document=document, name=f"{marker}附件.pdf", kind="pdf",
+                  file=ContentFile(f"%PDF-1.4 {marker}".encode(), name="a.pdf"),
+                  text=f"{COMMON}附件文字 {marker} 结束", text_status=TextStatus.EXTRACTED)
+    return Attachment.objects.create(**{**values, **fields})
 
 
 class NoLeakTestCase(StaffTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.markers, cls.hidden_docs = {}, {}
+        cls.markers, cls.hidden_docs, cls.hidden_files = {}, {}, []
         cls.rules = Genre.objects.create(name="规章")
         future = timezone.now() + dt.timedelta(days=30)
         hidden(cls, "draft", "mkdraftzq", status=Status.DRAFT, published_at=None, index_no=None)
@@ -75,6 +93,12 @@ class NoLeakTestCase(StaffTestCase):
         workflow.save_edit(edited)
         workflow.submit(edited)
         cls.markers["pending"] = "mkpendingzq"
+        # Its attachments: one public, one added and one removed in the pending revision
+        # (the removed one stays public until the revision is approved).
+        cls.live_file = attachment(cls.live, "", name="公开附件.pdf", text=f"{COMMON}公开附件文字")
+        cls.hidden_files.append(attachment(cls.live, "mkpendingzq", pending=AttachmentChange.ADD))
+        cls.removed_file = attachment(cls.live, "", name="待删附件.pdf", text="待删附件文字",
+                                      pending=AttachmentChange.REMOVE)
         # Replacement notices: repealed in favour of a document the public may not see.
         cls.repealed = Document.objects.create(
             title=f"{COMMON}已废止的办法", agency=cls.cuizhu, status=Status.PUBLISHED,
@@ -98,7 +122,8 @@ class NoLeakTestCase(StaffTestCase):
         assert response.status_code in (200, 302, 404), (url, response.status_code)
         location = response.get("Location", "")
         assert location not in self.hidden_urls(), f"{url} redirects to a hidden document"
-        content = response.content.decode()
+        content = (b"".join(response.streaming_content) if response.streaming
+                   else response.content).decode("utf-8", "replace")
         self.assert_clean(url, content + location, allow)
         for hidden_url in self.hidden_urls():
             assert f'href="{hidden_url}"' not in content, f"{url} links to {hidden_url}"
@@ -115,8 +140,11 @@ class NoLeakTestCase(StaffTestCase):
                 "/regulations/", "/search/",
                 *[f"/regulations/?validity={v}" for v in [*Validity.values, "all"]],
                 self.live.get_absolute_url(), self.repealed.get_absolute_url(),
-                self.summary.get_absolute_url()]
+                self.summary.get_absolute_url(), self.live_file.get_absolute_url()]
         urls += [d.get_absolute_url() for d in self.hidden_docs.values()]
+        urls += [a.get_absolute_url() for a in self.hidden_files]
+        # An attachment asked for under another document's URL.
+        urls.append(f"/documents/{self.live.pk}/attachments/{self.hidden_files[0].pk}/")
         return urls
 
     # -- the public side --------------------------------------------------------------------
@@ -127,7 +155,8 @@ class NoLeakTestCase(StaffTestCase):
     def test_the_routes_are_all_walked(self):
         """A new public route must join public_urls() (or this list, if it is no page)."""
         walked = {"", "healthz", "agencies/<int:pk>/", "agencies/<int:pk>/documents/",
-                  "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/"}
+                  "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/",
+                  "documents/<int:pk>/attachments/<int:attachment>/"}
         routes = {str(p.pattern) for p in get_resolver().url_patterns}
         routes |= {str(p.pattern) for r in get_resolver().url_patterns
                    for p in getattr(r, "url_patterns", []) if not str(r.pattern).startswith("admin")}
@@ -141,6 +170,16 @@ class NoLeakTestCase(StaffTestCase):
                 assert response.status_code == 200 and "撤回" in response.content.decode()
             else:
                 assert response.status_code == 404, key
+
+    def test_attachments_of_hidden_documents_are_not_downloadable(self):
+        for item in self.hidden_files:
+            assert self.client.get(item.get_absolute_url()).status_code == 404, item.name
+        for item in (self.live_file, self.removed_file):
+            response = self.client.get(item.get_absolute_url())
+            assert response.status_code == 200, item.name
+            assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+        html = self.fetch(self.live.get_absolute_url())
+        assert "公开附件.pdf" in html and "待删附件.pdf" in html
 
     def test_the_published_version_stays_while_its_new_revision_waits(self):
         html = self.fetch(self.live.get_absolute_url())
@@ -160,7 +199,8 @@ class NoLeakTestCase(StaffTestCase):
                 f"/search/?q={q}&validity=in_force&format=json"]
 
     def test_searching_words_every_document_shares_finds_only_public_ones(self):
-        for url in self.search_urls(COMMON) + self.search_urls("正文") + self.search_urls("通知"):
+        for url in (self.search_urls(COMMON) + self.search_urls("正文")
+                    + self.search_urls("通知") + self.search_urls("附件文字")):
             self.fetch(url)
         data = self.client.get(f"/search/?q={quote(COMMON)}&format=json").json()
         found = {hit["url"] for hit in data["results"]}
@@ -217,6 +257,7 @@ class NoLeakTestCase(StaffTestCase):
                 "change/", "history/", "delete/", "revisions/", "suggest/",
                 "workflow/publish/", "workflow/withdraw/", "workflow/submit/",
                 "workflow/send_back/")]
+            urls += [base + f"attachments/{a.pk}/" for a in d.attachments.all()]
             revisions = list(d.revisions.values_list("pk", flat=True))
             if len(revisions) >= 2:
                 urls.append(base + f"revisions/compare/?a={revisions[0]}&b={revisions[-1]}")
