@@ -156,8 +156,6 @@ ATTACHMENT_EXTRACT_SECONDS = envint("GONGKAI_ATTACHMENT_EXTRACT_SECONDS", "60")
 ATTACHMENT_EXTRACT_MEMORY_MB = envint("GONGKAI_ATTACHMENT_EXTRACT_MEMORY_MB", "1024")
 ATTACHMENT_TEXT_CHARS = envint("GONGKAI_ATTACHMENT_TEXT_CHARS", "1000000")
 ATTACHMENT_SENDFILE = envchoice("GONGKAI_ATTACHMENT_SENDFILE", SENDFILE_MODES)
-# Uploads larger than this are written to a temporary file, not held in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Staff accounts (docs/editing.md): a staff session ends when the browser closes and at the
 # latest 8 hours after it last changed (a sign-in); passwords of at least 12 characters that

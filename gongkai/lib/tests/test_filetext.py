@@ -76,6 +76,12 @@ def test_a_broken_file_of_each_kind_fails_with_a_reason(tmp_path, kind):
     assert result.status == FAILED and result.note and result.text == ""
 
 
+def test_a_broken_image_is_still_an_image_without_text(tmp_path):
+    # Images are never decoded (no OCR), so a damaged one costs nothing and says so.
+    path = write(tmp_path, "broken.png", samples.broken(samples.png_bytes()))
+    assert detect(path) == "image" and extract(path, "image").status == NO_TEXT
+
+
 def test_a_file_whose_xml_is_broken_fails(tmp_path):
     data = samples.zip_bytes({"OFD.xml": "<ofd:OFD xmlns:ofd='x'><unclosed>"})
     assert extract(write(tmp_path, "a.ofd", data), "ofd").status == FAILED
