@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.db.models import Prefetch
+from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from gongkai.search.highlight import SCAN_CHARS
 from gongkai.search.index import Facet, Index, Record
 from gongkai.search.segment import agency_name_words, doc_no_prefix
 
-from .attachments import index_text
+from .attachments import INDEX_CHARS, index_text
 from .generation import generation
 from .models import Attachment, AttachmentChange, Document, TextStatus, Validity
 
@@ -87,8 +88,10 @@ class DocumentIndex(Index):
         """{id: [(attachment name, text)]}: where a hit's snippet comes from when its body
         does not hold the words (one query for every such hit of a page)."""
         found: dict[int, list] = {}
-        rows = texts_to_index().shown().filter(document__in=[d.pk for d in docs])
-        for document_id, name, text in rows.values_list("document_id", "name", "text"):
+        rows = (texts_to_index().shown().filter(document__in=[d.pk for d in docs])
+                .annotate(head=Substr("text", 1, INDEX_CHARS)).order_by("pk"))
+        # Only what is indexed can have matched: no more of each text is read.
+        for document_id, name, text in rows.values_list("document_id", "name", "head"):
             found.setdefault(document_id, []).append((name, text))
         return found
 
