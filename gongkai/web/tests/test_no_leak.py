@@ -133,6 +133,7 @@ class NoLeakTestCase(StaffTestCase):
         """Every public surface (the search page's queries are walked apart)."""
         a, b = self.cuizhu.pk, self.gwyb.pk
         urls = ["/", "/healthz", f"/agencies/{a}/", f"/agencies/{b}/",
+                f"/agencies/{a}/guide/", f"/agencies/{b}/guide/",
                 f"/agencies/{a}/documents/", f"/agencies/{a}/documents/?page=2",
                 f"/agencies/{a}/documents/?topic={self.topic.parent_id}",
                 f"/agencies/{a}/documents/?topic={self.topic.pk}",
@@ -155,6 +156,7 @@ class NoLeakTestCase(StaffTestCase):
     def test_the_routes_are_all_walked(self):
         """A new public route must join public_urls() (or this list, if it is no page)."""
         walked = {"", "healthz", "agencies/<int:pk>/", "agencies/<int:pk>/documents/",
+                  "agencies/<int:pk>/guide/",
                   "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/",
                   "documents/<int:pk>/attachments/<int:attachment>/"}
         routes = {str(p.pattern) for p in get_resolver().url_patterns}
