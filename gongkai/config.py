@@ -58,7 +58,26 @@ SETTINGS = [
     Setting("GONGKAI_REQUIRE_OTP", "False",
             "True: every superuser must sign in to the admin with a TOTP code (two-step "
             "verification); one without a device is sent to enrol first. Other staff may enrol."),
+    Setting("GONGKAI_ATTACHMENT_MAX_MB", "50",
+            "Largest attachment staff may upload, in MB (PDF, DOCX, XLSX, OFD, images, ZIP)."),
+    Setting("GONGKAI_ATTACHMENT_EXTRACT", "background",
+            "How attachments' text is extracted after an upload: background (a process started "
+            "once the save commits), inline (during the request; tests) or off (only by "
+            "`gongkai extract-attachments`, e.g. from cron)."),
+    Setting("GONGKAI_ATTACHMENT_EXTRACT_SECONDS", "60",
+            "Time one attachment's text extraction may take before it is stopped (status 提取失败)."),
+    Setting("GONGKAI_ATTACHMENT_EXTRACT_MEMORY_MB", "1024",
+            "Address space of the process that extracts one attachment's text (RLIMIT_AS)."),
+    Setting("GONGKAI_ATTACHMENT_TEXT_CHARS", "1000000",
+            "Characters of text kept per attachment; the rest is cut (and the status says so)."),
+    Setting("GONGKAI_ATTACHMENT_SENDFILE", "(none: Django sends the file)",
+            "nginx: downloads are handed to nginx with X-Accel-Redirect (internal location "
+            "/_attachments/ on MEDIA_ROOT); apache: with X-Sendfile (mod_xsendfile). See "
+            "docs/deployment.md."),
 ]
+
+ATTACHMENT_EXTRACT_MODES = {"background": "background", "inline": "inline", "off": "off"}
+SENDFILE_MODES = {"nginx": "nginx", "apache": "apache", "none": None}
 
 SEARCH_BACKENDS = {
     "sqlite": "gongkai.search.backends.sqlite",

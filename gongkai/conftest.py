@@ -13,6 +13,17 @@ TEST_CACHES = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def attachments_in_a_temporary_media_root(tmp_path_factory):
+    """Uploaded attachments go to a directory of this run (not var/media), and their text is
+    extracted during the request: a background process would not see the test database."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+                           ATTACHMENT_EXTRACT="inline"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches_and_counts(settings):
     from django.core.cache import caches

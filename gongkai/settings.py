@@ -10,8 +10,10 @@ from pathlib import Path
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from gongkai.config import (
+    ATTACHMENT_EXTRACT_MODES,
     HSTS_SECONDS,
     SEARCH_BACKENDS,
+    SENDFILE_MODES,
     envbool,
     envcaches,
     envchoice,
@@ -147,6 +149,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Attachments (docs/editing.md): stored under MEDIA_ROOT and served only through the
+# download view, which checks the document is public; there is no MEDIA_URL on purpose.
+MEDIA_ROOT = DATA_DIR / "media"
+ATTACHMENT_MAX_BYTES = envint("GONGKAI_ATTACHMENT_MAX_MB", "50") * 1024 * 1024
+ATTACHMENT_EXTRACT = envchoice("GONGKAI_ATTACHMENT_EXTRACT", ATTACHMENT_EXTRACT_MODES) or "background"
+ATTACHMENT_EXTRACT_SECONDS = envint("GONGKAI_ATTACHMENT_EXTRACT_SECONDS", "60")
+ATTACHMENT_EXTRACT_MEMORY_MB = envint("GONGKAI_ATTACHMENT_EXTRACT_MEMORY_MB", "1024")
+ATTACHMENT_TEXT_CHARS = envint("GONGKAI_ATTACHMENT_TEXT_CHARS", "1000000")
+ATTACHMENT_SENDFILE = envchoice("GONGKAI_ATTACHMENT_SENDFILE", SENDFILE_MODES)
 
 # Staff accounts (docs/editing.md): a staff session ends when the browser closes and at the
 # latest 8 hours after it last changed (a sign-in); passwords of at least 12 characters that

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from .backends import get_search_backend
 from .backends.base import DATE, RELEVANCE
-from .highlight import mark, snippet
+from .highlight import first_match, mark, snippet, snippet_at
 from .query import Query, format_clause, parse, printable
 from .registry import get_index
 
@@ -33,6 +33,7 @@ class Hit:
     score: float
     title: str  # HTML: escaped, query words in <mark>
     snippet: str  # HTML: escaped, query words in <mark>
+    source: str = ""  # where the snippet comes from when not the body: an attachment's name
 
 
 @dataclass
@@ -176,9 +177,20 @@ def load_hits(hits, words) -> list[Hit]:
 
 def make_hits(hits, objects, words) -> list[Hit]:
     index = get_index()
-    return [Hit(objects[pk], score, mark(index.title_text(objects[pk]), words),
+    made = [Hit(objects[pk], score, mark(index.title_text(objects[pk]), words),
                 snippet(index.snippet_text(objects[pk]), words))
             for pk, score in hits if pk in objects]
+    # A hit whose title and body do not show the words matched elsewhere (an attachment):
+    # its snippet is cut from there and says where.
+    unexplained = [h for h in made if words and "<mark>" not in h.title + h.snippet]
+    if unexplained:
+        more = index.more_texts([h.object for h in unexplained])
+        for hit in unexplained:
+            for label, text in more.get(hit.object.pk, []):
+                if (at := first_match(text, words)) >= 0:
+                    hit.source, hit.snippet = label, snippet_at(text, words, at)
+                    break
+    return made
 
 
 def label_facets(facets, filters) -> dict[str, list[FacetValue]]:
@@ -260,4 +272,4 @@ def as_dict(results: Results, exact=None) -> dict:
 def hit_dict(hit: Hit, index=None) -> dict:
     data = (index or get_index()).to_dict(hit.object)
     return {**data, "title_html": hit.title, "snippet_html": hit.snippet,
-            "score": round(hit.score, 6)}
+            "snippet_source": hit.source, "score": round(hit.score, 6)}

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import exports, feeds, sitemaps, views
+from .attachments import attachment_download
 
 register_converter(feeds.FlavourConverter, "flavour")
 
@@ -10,6 +11,8 @@ urlpatterns = [
     path("agencies/<int:pk>/documents/", views.agency_documents, name="agency_documents"),
     path("agencies/<int:pk>/guide/", views.guide, name="guide"),
     path("documents/<int:pk>/", views.document, name="document"),
+    path("documents/<int:pk>/attachments/<int:attachment>/", attachment_download,
+         name="attachment"),
     path("regulations/", views.regulations, name="regulations"),
     path("display/", views.display, name="display"),
     # Feeds (web/feeds.py), sitemaps and robots.txt (web/sitemaps.py), bulk downloads.

@@ -12,6 +12,7 @@ from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
 from gongkai.guides.models import Guide
 
+from .attachments import listed_attachments
 from .caching import cached_page, cached_value, page_caches
 from .display import COOKIE_AGE, FONT_SIZES
 from .feeds import feed_links
@@ -183,7 +184,8 @@ def document(request, pk):
         doc = get_object_or_404(
             Document.objects.published().select_related("agency", "topic__parent"), pk=pk)
         return render(request, "web/document.html",
-                      {"doc": doc, "current": doc.current_version(), "views": VIEWS_MARK})
+                      {"doc": doc, "current": doc.current_version(), "views": VIEWS_MARK,
+                       "attachments": listed_attachments(doc)})
 
     response = cached_page(request, ("document", pk, updated_at), render_document)
     # 浏览次数 counts page views: a GET that shows the page (a 304 too: the reader sees it).

@@ -10,13 +10,21 @@ import random
 from io import StringIO
 
 import time_machine
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from gongkai.catalog.models import Genre
 from gongkai.documents import workflow
-from gongkai.documents.models import Document, Status, Validity
+from gongkai.documents.models import (
+    Attachment,
+    AttachmentChange,
+    Document,
+    Status,
+    TextStatus,
+    Validity,
+)
 from gongkai.search.backends import get_search_backend
 from gongkai.search.query import parse
 from gongkai.search.registry import get_index
@@ -165,6 +173,22 @@ class BackendContract:
             "全年安排<mark>民生微实事</mark><mark>资金</mark>300万元。"
             "<mark>民生微实事</mark><mark>资金</mark>按项目拨付，A &lt; B &amp; C。")
         assert search("民生微实事").hits[0].title == "翠竹街道2022年<mark>民生微实事</mark>项目公示"
+
+    def test_it_finds_a_word_only_in_an_attachment_and_says_where(self):
+        def attach(name, text, **fields):
+            return Attachment.objects.create(
+                document=self.bank, name=name, kind="xlsx", file=ContentFile(b"x", name="a.xlsx"),
+                text=text, text_status=TextStatus.EXTRACTED, **fields)
+
+        attach("附件1：资金分配表.xlsx", "各省 农机购置补贴 资金分配")
+        attach("附件2：待审.xlsx", "拖拉机 报废更新", pending=AttachmentChange.ADD)
+        hits = search("农机购置补贴").hits
+        assert [h.object.title for h in hits] == ["关于支持乡村振兴金融服务的通知"]
+        assert hits[0].source == "附件1：资金分配表.xlsx"
+        assert hits[0].snippet == "各省 <mark>农机</mark><mark>购置</mark><mark>补贴</mark> 资金分配"
+        # The body still explains a body match; an attachment waiting for review is not found.
+        assert search("信贷支持").hits[0].source == ""
+        assert self.titles("拖拉机") == []
 
     def test_it_highlights_full_width_input(self):
         hit = search("ｃ").hits[0]

@@ -31,6 +31,9 @@ PAGES = {
     "document_seed_page": (lambda t: t.import_seed_page().get_absolute_url(),
                            ".doc-body :text(\"民生微实事\")"),
     "document_repealed": (lambda t: t.repealed.get_absolute_url(), ".notice a"),
+    "document_attachments": (lambda t: t.with_attachments(), ".attachments a"),
+    "search_attachment_hit": (lambda t: t.with_attachments("/search/?q=" + quote("老旧小区改造")),
+                              ".snippet-source"),
     "document_withdrawn": (lambda t: t.withdrawn_page(), ".notice"),
     "regulations": (lambda t: t.regulations_page(), ".listing tbody a"),
     "search_form": (lambda t: "/search/", "#search-q"),
@@ -67,6 +70,19 @@ class AccessibilityTestCase(BrowserTestCase):
 
         workflow.withdraw(self.repealed)
         return self.repealed.get_absolute_url()
+
+    def with_attachments(self, path: str = "") -> str:
+        """The summary with two attachments (one found only by its text); ``path`` or its page."""
+        from django.core.files.base import ContentFile
+
+        from gongkai.documents.models import Attachment, TextStatus
+
+        for name, kind in (("附件1：老旧小区改造资金表.xlsx", "xlsx"), ("附件2：申请表（扫描件）.pdf", "pdf")):
+            Attachment.objects.create(document=self.summary, name=name, kind=kind, size=123456,
+                                      file=ContentFile(b"x", name="a.bin"),
+                                      text="项目 老旧小区改造 1200" if kind == "xlsx" else "",
+                                      text_status=TextStatus.EXTRACTED)
+        return path or self.summary.get_absolute_url()
 
     def regulations_page(self) -> str:
         """规章库 with a regulation in force that replaced a repealed one."""

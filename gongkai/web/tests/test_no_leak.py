@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import get_resolver
@@ -23,7 +24,15 @@ from django.utils import timezone
 from gongkai.accounts.tests.cast import StaffTestCase
 from gongkai.catalog.models import Genre
 from gongkai.documents import workflow
-from gongkai.documents.models import Disclosure, Document, Status, Validity
+from gongkai.documents.models import (
+    Attachment,
+    AttachmentChange,
+    Disclosure,
+    Document,
+    Status,
+    TextStatus,
+    Validity,
+)
 from gongkai.importers.export import write_dump
 from gongkai.test import aware
 
@@ -41,14 +50,23 @@ def hidden(cls, key: str, marker: str, **fields) -> Document:
     document = Document.objects.create(**values)
     cls.markers[key] = marker
     cls.hidden_docs[key] = document
+    cls.hidden_files.append(attachment(document, marker))
     return document
+
+
+def attachment(document: Document, marker: str, **fields) -> Attachment:
+    """An attachment whose name, extracted text and bytes carry ``marker``."""
+    values = dict(document=document, name=f"{marker}附件.pdf", kind="pdf",
+                  file=ContentFile(f"%PDF-1.4 {marker}".encode(), name="a.pdf"),
+                  text=f"{COMMON}附件文字 {marker} 结束", text_status=TextStatus.EXTRACTED)
+    return Attachment.objects.create(**{**values, **fields})
 
 
 class NoLeakTestCase(StaffTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.markers, cls.hidden_docs = {}, {}
+        cls.markers, cls.hidden_docs, cls.hidden_files = {}, {}, []
         cls.rules = Genre.objects.create(name="规章")
         future = timezone.now() + dt.timedelta(days=30)
         hidden(cls, "draft", "mkdraftzq", status=Status.DRAFT, published_at=None, index_no=None)
@@ -82,6 +100,12 @@ class NoLeakTestCase(StaffTestCase):
         workflow.save_edit(edited)
         workflow.submit(edited)
         cls.markers["pending"] = "mkpendingzq"
+        # Its attachments: one public, one added and one removed in the pending revision
+        # (the removed one stays public until the revision is approved).
+        cls.live_file = attachment(cls.live, "", name="公开附件.pdf", text=f"{COMMON}公开附件文字")
+        cls.hidden_files.append(attachment(cls.live, "mkpendingzq", pending=AttachmentChange.ADD))
+        cls.removed_file = attachment(cls.live, "", name="待删附件.pdf", text="待删附件文字",
+                                      pending=AttachmentChange.REMOVE)
         # Replacement notices: repealed in favour of a document the public may not see.
         cls.repealed = Document.objects.create(
             title=f"{COMMON}已废止的办法", agency=cls.cuizhu, status=Status.PUBLISHED,
@@ -117,7 +141,7 @@ class NoLeakTestCase(StaffTestCase):
         content = b"".join(response.streaming_content) if response.streaming else response.content
         if content.startswith(b"\x1f\x8b"):  # a bulk download
             content = gzip.decompress(content)
-        content = content.decode()
+        content = content.decode("utf-8", "replace")  # attachments are binary
         self.assert_clean(url, content + location, allow)
         for hidden_url in self.hidden_urls():
             assert f'href="{hidden_url}"' not in content, f"{url} links to {hidden_url}"
@@ -135,7 +159,7 @@ class NoLeakTestCase(StaffTestCase):
                 "/regulations/", "/search/",
                 *[f"/regulations/?validity={v}" for v in [*Validity.values, "all"]],
                 self.live.get_absolute_url(), self.repealed.get_absolute_url(),
-                self.summary.get_absolute_url()]
+                self.summary.get_absolute_url(), self.live_file.get_absolute_url()]
         urls += [d.get_absolute_url() for d in self.hidden_docs.values()]
         # Feeds (each kind, both flavours), sitemaps, robots.txt, the bulk downloads.
         feeds = ["/feeds/{}/", f"/feeds/agencies/{a}/{{}}/", f"/feeds/agencies/{b}/{{}}/",
@@ -147,6 +171,9 @@ class NoLeakTestCase(StaffTestCase):
         urls += [feed.format(flavour) for feed in feeds for flavour in ("atom", "rss")]
         urls += ["/robots.txt", "/sitemap.xml", "/sitemap-pages.xml", "/sitemap-agencies.xml",
                  "/sitemap-documents.xml", "/exports/", *[f"/exports/{n}" for n in self.dumps]]
+        urls += [a.get_absolute_url() for a in self.hidden_files]
+        # An attachment asked for under another document's URL.
+        urls.append(f"/documents/{self.live.pk}/attachments/{self.hidden_files[0].pk}/")
         return urls
 
     # -- the public side --------------------------------------------------------------------
@@ -163,7 +190,7 @@ class NoLeakTestCase(StaffTestCase):
                   "feeds/topics/<int:pk>/<flavour:flavour>/",
                   "feeds/genres/<int:pk>/<flavour:flavour>/", "feeds/search/<flavour:flavour>/",
                   "sitemap.xml", "sitemap-<slug:section>.xml", "robots.txt", "exports/",
-                  "exports/<str:name>"}
+                  "exports/<str:name>", "documents/<int:pk>/attachments/<int:attachment>/"}
         routes = {str(p.pattern) for p in get_resolver().url_patterns}
         routes |= {str(p.pattern) for r in get_resolver().url_patterns
                    for p in getattr(r, "url_patterns", []) if not str(r.pattern).startswith("admin")}
@@ -199,6 +226,16 @@ class NoLeakTestCase(StaffTestCase):
             else:
                 assert response.status_code == 404, key
 
+    def test_attachments_of_hidden_documents_are_not_downloadable(self):
+        for item in self.hidden_files:
+            assert self.client.get(item.get_absolute_url()).status_code == 404, item.name
+        for item in (self.live_file, self.removed_file):
+            response = self.client.get(item.get_absolute_url())
+            assert response.status_code == 200, item.name
+            assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+        html = self.fetch(self.live.get_absolute_url())
+        assert "公开附件.pdf" in html and "待删附件.pdf" in html
+
     def test_the_published_version_stays_while_its_new_revision_waits(self):
         html = self.fetch(self.live.get_absolute_url())
         assert f"{COMMON}公开的版本" in html and "公开的正文" in html
@@ -217,7 +254,8 @@ class NoLeakTestCase(StaffTestCase):
                 f"/search/?q={q}&validity=in_force&format=json"]
 
     def test_searching_words_every_document_shares_finds_only_public_ones(self):
-        for url in self.search_urls(COMMON) + self.search_urls("正文") + self.search_urls("通知"):
+        for url in (self.search_urls(COMMON) + self.search_urls("正文")
+                    + self.search_urls("通知") + self.search_urls("附件文字")):
             self.fetch(url)
         data = self.client.get(f"/search/?q={quote(COMMON)}&format=json").json()
         found = {hit["url"] for hit in data["results"]}
@@ -274,6 +312,7 @@ class NoLeakTestCase(StaffTestCase):
                 "change/", "history/", "delete/", "revisions/", "suggest/",
                 "workflow/publish/", "workflow/withdraw/", "workflow/submit/",
                 "workflow/send_back/")]
+            urls += [base + f"attachments/{a.pk}/" for a in d.attachments.all()]
             revisions = list(d.revisions.values_list("pk", flat=True))
             if len(revisions) >= 2:
                 urls.append(base + f"revisions/compare/?a={revisions[0]}&b={revisions[-1]}")

@@ -100,6 +100,7 @@ class SearchPageTestCase(SearchTestCase):
                 "title_html": "罗湖区翠竹街道办事处2022年预算执行情况",
                 "snippet_html": "全年安排<mark>民生微实事</mark><mark>资金</mark>300万元。"
                                 "<mark>民生微实事</mark><mark>资金</mark>按项目拨付，A &lt; B &amp; C。",
+                "snippet_source": "",
                 "index_no": "11440303007546460H/2022-00050",
                 "doc_no": "",
                 "agency": "深圳市罗湖区翠竹街道办事处",
@@ -163,4 +164,4 @@ class SearchPageTestCase(SearchTestCase):
         assert data["results"] == [{
             "id": self.budget.pk, "title": self.budget.title, "short": "罗湖区翠",
             "title_html": self.budget.title, "snippet_html": data["results"][0]["snippet_html"],
-            "score": data["results"][0]["score"]}]
+            "snippet_source": "", "score": data["results"][0]["score"]}]
