@@ -1,0 +1,83 @@
+"""JSON responses of the API: errors, and answers cached under the catalogue's generation
+with the validators (ETag, Last-Modified) that let a client's second request cost nothing.
+
+An answer is kept in the page caches (gongkai.web.caching) under the catalogue's generation
+and the minute it was made in: any change to the catalogue moves the generation, and the
+minute bounds what time alone changes (a scheduled document whose hour has come), as
+``PAGE_SECONDS`` does for pages. The ETag is built from that key, so ``If-None-Match`` gets a
+304 without a query; Last-Modified is the moment the key's state began (when this generation
+was first seen, or the minute's start, whichever is later).
+"""
+
+import hashlib
+import time
+
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from gongkai.documents.generation import generation
+from gongkai.web.caching import PAGE_SECONDS, cached_content
+
+JSON_PARAMS = {"ensure_ascii": False}
+
+
+def json_response(data, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=False, json_dumps_params=JSON_PARAMS)
+
+
+def error(status: int, code: str, message: str, **extra) -> JsonResponse:
+    """The body of every API error: ``{"error": {"status", "code", "message", …}}``."""
+    return json_response({"error": {"status": status, "code": code, "message": message,
+                                    **extra}}, status=status)
+
+
+def not_found(message: str = "未找到：该信息不存在或未公开。") -> JsonResponse:
+    return error(404, "not_found", message)
+
+
+def state_began(gen: int, minute: int) -> int:
+    """When the state named by (generation, minute) began, as a Unix time: the first time
+    this generation was seen (kept in the default cache beside it), or the minute's start."""
+    store = caches["default"]
+    key = f"api:generation-seen:{gen}"
+    store.add(key, int(time.time()), timeout=None)
+    return max(store.get(key) or 0, minute * PAGE_SECONDS)
+
+
+def cached_json(request, parts, compute) -> HttpResponse:
+    """The answer for ``parts`` (the endpoint and its arguments) from the cache, or
+    ``compute()``'s: a dict or list (cached, 200) or an HttpResponse (an error, not cached).
+    A request whose validators match gets a 304."""
+    gen, minute = generation(), int(time.time() // PAGE_SECONDS)
+    key = ":".join(map(str, ["api", gen, minute, *parts]))
+    if len(key) > 200:  # query strings can be long; cache keys stay short
+        key = key[:100] + ":" + hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
+    etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
+    modified = state_began(gen, minute)
+    if not_modified(request, etag, modified):
+        response = HttpResponseNotModified()
+    else:
+        content = cached_content(key, lambda: _render(compute))
+        if isinstance(content, HttpResponse):
+            return content
+        content_type, body = content
+        response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    return response
+
+
+def not_modified(request, etag: str, modified: int) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    if (match := request.headers.get("If-None-Match")) is not None:
+        return match.strip() == "*" or etag in [t.strip() for t in match.split(",")]
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
+    return since is not None and modified <= since
+
+
+def _render(compute) -> HttpResponse:
+    data = compute()
+    return data if isinstance(data, HttpResponse) else json_response(data)
