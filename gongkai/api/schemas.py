@@ -157,12 +157,17 @@ class SearchHit(Schema):
     score: float
 
 
+class ExactMatch(Schema):
+    url: str
+    title: str
+
+
 class SearchResults(Schema):
     """The search page's JSON twin (docs/search.md), the same body."""
 
     q: str
     query: str
-    exact_match: DocumentRef | dict | None = Field(description="查询恰为某文件的文号或索引号时")
+    exact_match: ExactMatch | None = Field(description="查询恰为某文件的文号或索引号时")
     total: int
     total_exact: bool
     page: int

@@ -45,6 +45,15 @@ api = NinjaAPI(
 )
 
 
+def get(path, **options):
+    """A GET endpoint that answers HEAD too (link checkers, ``curl -I``); the schema names
+    the GET only (one operation id per endpoint)."""
+    def register(view):
+        api.api_operation(["HEAD"], path, include_in_schema=False)(view)
+        return api.get(path, operation_id=view.__name__, **options)(view)
+    return register
+
+
 # -- errors: always JSON, never a 500 for what a client sent -----------------------------------
 @api.exception_handler(ValidationError)
 def bad_parameters(request, exc):
@@ -135,7 +144,7 @@ def next_url(request, next_cursor):
 
 
 # -- documents ----------------------------------------------------------------------------------
-@api.get("/", url_name="index", summary="接口目录", include_in_schema=False)
+@get("/", url_name="index", summary="接口目录", include_in_schema=False)
 def index(request: HttpRequest):
     return json_response({
         name: reverse(f"api-v1:{name}") for name in
@@ -143,7 +152,7 @@ def index(request: HttpRequest):
     } | {"openapi": reverse("api-v1:openapi-json"), "docs": reverse("api-docs")})
 
 
-@api.get("/documents/", url_name="documents", summary="公开信息列表（最新在前）",
+@get("/documents/", url_name="documents", summary="公开信息列表（最新在前）",
          response={200: schemas.DocumentPage, **ERRORS})
 def documents(request, filters: Query[Filters], page: Query[Page]):
     """Published documents, newest first, narrowed by the search page's facets (and
@@ -152,7 +161,7 @@ def documents(request, filters: Query[Filters], page: Query[Page]):
                    page)
 
 
-@api.get("/documents/withdrawn/", url_name="withdrawn", summary="已撤回信息的记录",
+@get("/documents/withdrawn/", url_name="withdrawn", summary="已撤回信息的记录",
          response={200: schemas.DocumentPage, **ERRORS})
 def withdrawn(request, filters: Query[Filters], page: Query[Page]):
     """Documents withdrawn after having been public: their record only, as their page."""
@@ -186,14 +195,14 @@ def one_document(request, lookup: dict, fields: str | None):
                        compute)
 
 
-@api.get("/documents/{int:id}/", url_name="document", summary="一条信息（按 id）",
+@get("/documents/{int:id}/", url_name="document", summary="一条信息（按 id）",
          response={200: schemas.Document, **ERRORS})
 def document(request, id: int = Path(..., ge=1, le=MAX_ID),
              fields: str | None = Query(None, max_length=500)):
     return one_document(request, {"pk": id}, fields)
 
 
-@api.get("/documents/index-no/{path:index_no}", url_name="document_by_index_no",
+@get("/documents/index-no/{path:index_no}", url_name="document_by_index_no",
          summary="一条信息（按索引号）", response={200: schemas.Document, **ERRORS})
 def document_by_index_no(request, index_no: str = Path(..., max_length=64),
                          fields: str | None = Query(None, max_length=500)):
@@ -204,7 +213,7 @@ def document_by_index_no(request, index_no: str = Path(..., max_length=64),
     return one_document(request, {"index_no__in": {index_no, index_no.upper()}}, fields)
 
 
-@api.get("/documents/{int:id}/validity/", url_name="validity_history",
+@get("/documents/{int:id}/validity/", url_name="validity_history",
          summary="规章、规范性文件的效力沿革", response={200: schemas.ValidityHistory, **ERRORS})
 def validity_history(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """What the document amended or replaced (``supersedes``, following 修改/替代文件 back)
@@ -255,7 +264,7 @@ class RegulationFilter(Schema):
         Validity.IN_FORCE.value, description="有效性，默认现行有效；all 为全部")
 
 
-@api.get("/regulations/", url_name="regulations", summary="规章库",
+@get("/regulations/", url_name="regulations", summary="规章库",
          response={200: schemas.RegulationPage, **ERRORS})
 def regulations(request, which: Query[RegulationFilter], page: Query[Page]):
     """The 规章库 page's twin: regulations and normative documents, 现行有效 by default."""
@@ -281,7 +290,7 @@ def agency_dict(agency, count=None) -> dict:
             "count": count}
 
 
-@api.get("/agencies/", url_name="agencies", summary="发布机构（有公开信息的）",
+@get("/agencies/", url_name="agencies", summary="发布机构（有公开信息的）",
          response={200: schemas.AgencyList, **ERRORS})
 def agencies(request):
     """The home page's twin for agencies: those with public documents, most first."""
@@ -294,7 +303,7 @@ def agencies(request):
     return cached_json(request, ("agencies",), compute)
 
 
-@api.get("/agencies/{int:id}/", url_name="agency", summary="一个发布机构",
+@get("/agencies/{int:id}/", url_name="agency", summary="一个发布机构",
          response={200: schemas.AgencyDetail, **ERRORS})
 def agency(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """The agency page's twin: its topics and genres with counts and its newest documents."""
@@ -319,7 +328,7 @@ def agency(request, id: int = Path(..., ge=1, le=MAX_ID)):
     return cached_json(request, ("agency", id), compute)
 
 
-@api.get("/classification/", url_name="classification", summary="分类：主题、体裁、服务对象",
+@get("/classification/", url_name="classification", summary="分类：主题、体裁、服务对象",
          response={200: schemas.Classification, **ERRORS})
 def classification(request):
     def compute():
@@ -351,7 +360,7 @@ class SearchParams(Schema):
     page: int = Field(1, ge=1, le=500)
 
 
-@api.get("/search/", url_name="search", summary="检索（与网站相同）",
+@get("/search/", url_name="search", summary="检索（与网站相同）",
          response={200: schemas.SearchResults, **ERRORS})
 def search(request, params: Query[SearchParams]):
     """The search page's results as JSON: the same query language, facets, ordering and

@@ -126,7 +126,7 @@ class DocumentTests(ApiTestCase):
         assert ids("year=2018") == {self.notice.pk}
         assert ids("validity=in_force") == set()
         Document.objects.filter(pk=self.notice.pk).update(validity=Validity.IN_FORCE)
-        assert ids("validity=in_force&agency=%d" % self.gwyb.pk) == {self.notice.pk}
+        assert ids(f"validity=in_force&agency={self.gwyb.pk}") == {self.notice.pk}
 
     def test_search_is_the_search_page_s(self):
         data = conforms(schemas.SearchResults, self.json(f"{API}/search/?q=" + quote("翠竹街道")))
@@ -237,6 +237,8 @@ class HttpTests(ApiTestCase):
                                 published_at=timezone.now())
         assert self.get(url, 200, if_none_match=etag)["ETag"] != etag
         detail = self.get(f"{API}/documents/{self.summary.pk}/")
+        head = self.client.head(f"{API}/documents/{self.summary.pk}/")
+        assert head.status_code == 200 and head["ETag"] == detail["ETag"]
         self.get(f"{API}/documents/{self.summary.pk}/", 304, if_none_match=detail["ETag"])
 
     def test_cors_for_the_api_only(self):
