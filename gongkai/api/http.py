@@ -42,7 +42,9 @@ def state_began(gen: int, minute: int) -> int:
     this generation was seen (kept in the default cache beside it), or the minute's start."""
     store = caches["default"]
     key = f"api:generation-seen:{gen}"
-    store.add(key, int(time.time()), timeout=None)
+    # Kept a day: a generation older than that is long gone, and a lost entry only makes
+    # Last-Modified later (a 200 where a 304 could have been).
+    store.add(key, int(time.time()), timeout=86400)
     return max(store.get(key) or 0, minute * PAGE_SECONDS)
 
 
@@ -73,7 +75,9 @@ def cached_json(request, parts, compute) -> HttpResponse:
 def not_modified(request, etag: str, modified: int) -> bool:
     """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
     if (match := request.headers.get("If-None-Match")) is not None:
-        return match.strip() == "*" or etag in [t.strip() for t in match.split(",")]
+        # A proxy may weaken the tag (W/"…"): a weak match is enough for a GET (RFC 9110).
+        return match.strip() == "*" or etag in [t.strip().removeprefix("W/")
+                                                for t in match.split(",")]
     since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
     return since is not None and modified <= since
 

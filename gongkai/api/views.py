@@ -126,6 +126,8 @@ def listing(request, parts, documents, page: Page, *, withdrawn=False, extra=Non
             keyset.decode(page.cursor)
     except (serialize.UnknownField, keyset.BadCursor) as e:
         return bad_request(str(e))
+    if withdrawn:  # what the page hides is not even read
+        fields = tuple(name for name in fields if name in serialize.RECORD)
 
     def compute():
         rows, next_cursor = keyset.page(serialize.for_fields(documents, fields), page.cursor,
@@ -156,7 +158,7 @@ def index(request: HttpRequest):
 
 
 @get("/documents/", url_name="documents", summary="公开信息列表（最新在前）",
-         response={200: schemas.DocumentPage, **ERRORS})
+     response={200: schemas.DocumentPage, **ERRORS})
 def documents(request, filters: Query[Filters], page: Query[Page]):
     """Published documents, newest first, narrowed by the search page's facets (and
     audience); the listing pages' twin: ``?agency=…&topic=…&genre=…``."""
@@ -165,7 +167,7 @@ def documents(request, filters: Query[Filters], page: Query[Page]):
 
 
 @get("/documents/withdrawn/", url_name="withdrawn", summary="已撤回信息的记录",
-         response={200: schemas.DocumentPage, **ERRORS})
+     response={200: schemas.DocumentPage, **ERRORS})
 def withdrawn(request, filters: Query[Filters], page: Query[Page]):
     """Documents withdrawn after having been public: their record only, as their page."""
     return listing(request, ("withdrawn",), filtered(Document.objects.withdrawn(), filters),
@@ -199,14 +201,14 @@ def one_document(request, lookup: dict, fields: str | None):
 
 
 @get("/documents/{int:id}/", url_name="document", summary="一条信息（按 id）",
-         response={200: schemas.Document, **ERRORS})
+     response={200: schemas.Document, **ERRORS})
 def document(request, id: int = Path(..., ge=1, le=MAX_ID),
              fields: str | None = Query(None, max_length=500)):
     return one_document(request, {"pk": id}, fields)
 
 
 @get("/documents/index-no/{path:index_no}", url_name="document_by_index_no",
-         summary="一条信息（按索引号）", response={200: schemas.Document, **ERRORS})
+     summary="一条信息（按索引号）", response={200: schemas.Document, **ERRORS})
 def document_by_index_no(request, index_no: str = Path(..., max_length=64),
                          fields: str | None = Query(None, max_length=500)):
     """索引号 as printed on the page, e.g. ``11440303007546460H/2022-00033``."""
@@ -217,7 +219,7 @@ def document_by_index_no(request, index_no: str = Path(..., max_length=64),
 
 
 @get("/documents/{int:id}/validity/", url_name="validity_history",
-         summary="规章、规范性文件的效力沿革", response={200: schemas.ValidityHistory, **ERRORS})
+     summary="规章、规范性文件的效力沿革", response={200: schemas.ValidityHistory, **ERRORS})
 def validity_history(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """What the document amended or replaced (``supersedes``, following 修改/替代文件 back)
     and what amended or replaced it (``superseded_by``, forward to the document in force),
@@ -268,7 +270,7 @@ class RegulationFilter(Schema):
 
 
 @get("/regulations/", url_name="regulations", summary="规章库",
-         response={200: schemas.RegulationPage, **ERRORS})
+     response={200: schemas.RegulationPage, **ERRORS})
 def regulations(request, which: Query[RegulationFilter], page: Query[Page]):
     """The 规章库 page's twin: regulations and normative documents, 现行有效 by default."""
     validity = which.validity
@@ -294,7 +296,7 @@ def agency_dict(agency, count=None) -> dict:
 
 
 @get("/agencies/", url_name="agencies", summary="发布机构（有公开信息的）",
-         response={200: schemas.AgencyList, **ERRORS})
+     response={200: schemas.AgencyList, **ERRORS})
 def agencies(request):
     """The home page's twin for agencies: those with public documents, most first."""
     def compute():
@@ -307,7 +309,7 @@ def agencies(request):
 
 
 @get("/agencies/{int:id}/", url_name="agency", summary="一个发布机构",
-         response={200: schemas.AgencyDetail, **ERRORS})
+     response={200: schemas.AgencyDetail, **ERRORS})
 def agency(request, id: int = Path(..., ge=1, le=MAX_ID)):
     """The agency page's twin: its topics and genres with counts and its newest documents."""
     def compute():
@@ -332,7 +334,7 @@ def agency(request, id: int = Path(..., ge=1, le=MAX_ID)):
 
 
 @get("/classification/", url_name="classification", summary="分类：主题、体裁、服务对象",
-         response={200: schemas.Classification, **ERRORS})
+     response={200: schemas.Classification, **ERRORS})
 def classification(request):
     def compute():
         topics = list(Topic.objects.select_related("parent"))
@@ -364,7 +366,7 @@ class SearchParams(Schema):
 
 
 @get("/search/", url_name="search", summary="检索（与网站相同）",
-         response={200: schemas.SearchResults, **ERRORS})
+     response={200: schemas.SearchResults, **ERRORS})
 def search(request, params: Query[SearchParams]):
     """The search page's results as JSON: the same query language, facets, ordering and
     pages (20 a page, at most 500 pages), and the same body as ``/search/?format=json``."""

@@ -103,8 +103,13 @@ class DocumentTests(ApiTestCase):
         full = self.json(f"{API}/documents/{self.summary.pk}/")
         assert full["status"] == "withdrawn" and "body_html" not in full
         assert "subject_terms" not in full and "abstract" not in full
-        withdrawn = self.json(f"{API}/documents/withdrawn/?fields=id,body_html")
+        with CaptureQueriesContext(connection) as queries:
+            withdrawn = self.json(f"{API}/documents/withdrawn/?fields=id,body_html,abstract")
+            self.json(f"{API}/documents/{self.summary.pk}/?fields=id,body_html,subject_terms")
         assert withdrawn["results"] == [{"id": self.summary.pk}]
+        read = " ".join(q["sql"] for q in queries.captured_queries)
+        assert '."body"' not in read and '."abstract"' not in read, read  # not even read
+        assert '."subject_terms"' not in read and '."title"' in read
         assert self.summary.pk not in {d["id"] for d in self.json(f"{API}/documents/")["results"]}
 
     def test_fields_picks_fields_and_an_unknown_one_is_a_400(self):
