@@ -14,12 +14,20 @@ class ApiDocsBrowserTestCase(BrowserTestCase):
         BaseTestCase.setUpTestData.__func__(type(self))
         self.page = self.new_page()
 
+    def settle(self):
+        """Let Swagger UI finish what it fetches and animates (an opening operation fades
+        in), so that axe reads the page as a reader sees it."""
+        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished))")
+        self.page.wait_for_timeout(500)
+
     def test_the_docs_render_every_endpoint_without_csp_violations(self):
         response = self.page.goto(self.live_server_url + "/api/docs")
         assert "script-src 'self'" in response.headers["content-security-policy"]
         self.page.wait_for_selector(".swagger-ui .opblock-summary-path", timeout=15000)
         paths = self.page.locator(".opblock-summary-path").all_inner_texts()
         assert len(paths) == 10 and any("/api/v1/search/" in p for p in paths), paths
+        self.settle()
         self.assert_accessible(self.page, AXE_TAGS)
         self.page.locator(".opblock-summary-path", has_text="/api/v1/classification/").click()
         self.page.get_by_role("button", name="Try it out").click()
@@ -27,5 +35,6 @@ class ApiDocsBrowserTestCase(BrowserTestCase):
         status = self.page.locator(".live-responses-table tbody .response-col_status").first
         status.wait_for()
         assert "200" in status.inner_text()
+        self.settle()
         self.assert_no_csp_violations(self.page)
         self.assert_accessible(self.page, AXE_TAGS)
