@@ -36,5 +36,7 @@ class ApiDocsBrowserTestCase(BrowserTestCase):
         status.wait_for()
         assert "200" in status.inner_text()
         self.settle()
+        # The answer is highlighted (numbers and strings in colour) before axe reads it.
+        assert self.page.locator(".live-responses-table .highlight-code [style*='color']").count()
         self.assert_no_csp_violations(self.page)
         self.assert_accessible(self.page, AXE_TAGS)
