@@ -1,12 +1,12 @@
 """JSON responses of the API: errors, and answers cached under the catalogue's generation
 with the validators (ETag, Last-Modified) that let a client's second request cost nothing.
 
-An answer is kept in the page caches (gongkai.web.caching) under the catalogue's generation
-and the minute it was made in: any change to the catalogue moves the generation, and the
-minute bounds what time alone changes (a scheduled document whose hour has come), as
-``PAGE_SECONDS`` does for pages. The ETag is built from that key, so ``If-None-Match`` gets a
-304 without a query; Last-Modified is the moment the key's state began (when this generation
-was first seen, or the minute's start, whichever is later).
+An answer is kept in the page caches (gongkai.web.caching) under the catalogue's generation,
+which moves with every change the public can see: a save, publication, edit or withdrawal,
+and the scheduled ones too (``gongkai publish-scheduled``, run every minute, moves it when a
+scheduled publication's or withdrawal's time has come). So the ETag, built from the same key,
+is the answer's validator, and ``If-None-Match`` gets a 304 without a query; Last-Modified is
+when this generation was first seen.
 """
 
 import hashlib
@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from gongkai.documents.generation import generation
-from gongkai.web.caching import PAGE_SECONDS, cached_content
+from gongkai.web.caching import cached_content
 
 JSON_PARAMS = {"ensure_ascii": False}
 
@@ -37,27 +37,26 @@ def not_found(message: str = "未找到：该信息不存在或未公开。") ->
     return error(404, "not_found", message)
 
 
-def state_began(gen: int, minute: int) -> int:
-    """When the state named by (generation, minute) began, as a Unix time: the first time
-    this generation was seen (kept in the default cache beside it), or the minute's start."""
+def generation_seen(gen: int) -> int:
+    """When this generation was first seen, as a Unix time (kept in the default cache)."""
     store = caches["default"]
     key = f"api:generation-seen:{gen}"
     # Kept a day: a generation older than that is long gone, and a lost entry only makes
     # Last-Modified later (a 200 where a 304 could have been).
     store.add(key, int(time.time()), timeout=86400)
-    return max(store.get(key) or 0, minute * PAGE_SECONDS)
+    return store.get(key) or int(time.time())
 
 
 def cached_json(request, parts, compute) -> HttpResponse:
     """The answer for ``parts`` (the endpoint and its arguments) from the cache, or
     ``compute()``'s: a dict or list (cached, 200) or an HttpResponse (an error, not cached).
     A request whose validators match gets a 304."""
-    gen, minute = generation(), int(time.time() // PAGE_SECONDS)
-    key = ":".join(map(str, ["api", gen, minute, *parts]))
+    gen = generation()
+    key = ":".join(map(str, ["api", gen, *parts]))
     if len(key) > 200:  # query strings can be long; cache keys stay short
         key = key[:100] + ":" + hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
     etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
-    modified = state_began(gen, minute)
+    modified = generation_seen(gen)
     if not_modified(request, etag, modified):
         response = HttpResponseNotModified()
     else:
