@@ -227,12 +227,12 @@ def envcaches(name: str, data_dir: Path) -> dict:
     url = _get(name, "").strip()
     scheme, _, rest = url.partition("://")
     if not url:
-        default = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": str(data_dir / "cache")}
     elif scheme in ("redis", "rediss"):
         default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     elif scheme == "file" and rest:
-        default = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": rest}
     elif scheme == "locmem":
         default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -242,7 +242,7 @@ def envcaches(name: str, data_dir: Path) -> dict:
                                    "file:///PATH or locmem://")
     shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300,
                     "OPTIONS": {"MAX_ENTRIES": 5000}}
-    if default["BACKEND"].endswith("FileBasedCache"):
+    if default["BACKEND"].endswith("FileCache"):
         shared_pages["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-pages"
     elif default["BACKEND"].endswith("LocMemCache"):
         shared_pages["LOCATION"] = "shared-pages"

@@ -19,6 +19,7 @@ def fresh_caches_and_counts(settings):
 
     from gongkai.documents.views_count import view_counter
     from gongkai.questions import store
+    from gongkai.search.backends.base import forget_word_counts
 
     settings.CACHES = TEST_CACHES
     # Every alias, not only those this test's (fresh) cache handler has opened: a local-memory
@@ -27,4 +28,5 @@ def fresh_caches_and_counts(settings):
         caches[alias].clear()
     view_counter.discard()
     store.reset()  # a ranking model learned by an earlier test stays in this process otherwise
+    forget_word_counts()
     yield

@@ -72,7 +72,9 @@ INSTALLED_APPS = [
     "ninja",  # the API's OpenAPI schema and docs, with Swagger UI from our static files
     "corsheaders",
     "gongkai.catalog",
+    "gongkai.workdays",
     "gongkai.accounts",
+    "gongkai.guides",
     "gongkai.documents",
     "gongkai.importers",
     "gongkai.checks",

@@ -178,5 +178,6 @@ class SearchResults(Schema):
     results: list[SearchHit]
     facets: dict[str, list[FacetValue]]
     facets_exact: bool
+    partial: bool = Field(False, description="没有结果包含全部检索词时为 true：结果包含其中最少见的词")
     relaxed: list[dict]
     suggestions: list[str]

@@ -64,6 +64,9 @@ class Results:
     facets_exact: bool = True
     relaxed: list[Relaxed] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    # True: nothing holds every word (a citizen's whole question, typed as one), and the hits
+    # are those holding the question's rarest words, best first, one page.
+    partial: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -109,9 +112,26 @@ def search(text: str, *, filters=None, sort=RELEVANCE, page=1, per_page=PER_PAGE
     results.hits = make_hits(found.hits, objects, query_words(query, backend))
     results.facets = label_facets(found.facets, filters)
     if not found.total and query:
+        if partial := some_words_hits(query, filters, backend, per_page):
+            results.partial, results.total = True, len(partial)
+            results.hits = load_hits(partial, query_words(query, backend))
         results.relaxed = relax(query, filters, backend)
-        results.suggestions = suggest(query, backend)
+        if not results.hits:
+            results.suggestions = suggest(query, backend)
     return results
+
+
+def some_words_hits(query: Query, filters, backend, limit) -> list[tuple[int, float]]:
+    """For a query of plain words that nothing holds all of: the records holding its rarest
+    words, by bm25 (the candidates the re-ranker gets). People type questions
+    (房东不退押金怎么办): every word of one in one document is rare; some of them is what
+    they mean. Quoted phrases, fields and exclusions are meant strictly: nothing then."""
+    if query.negative or any(c.field or c.phrase for c in query.positive):
+        return []
+    words = query_words(query, backend)
+    if len(set(words)) < 2:
+        return []
+    return backend.some_words(words, filters)[:limit]
 
 
 def clean_filters(raw) -> dict:
@@ -225,6 +245,7 @@ def as_dict(results: Results, exact=None) -> dict:
                            "selected": v.selected} for v in values]
                    for name, values in results.facets.items()},
         "facets_exact": results.facets_exact,
+        "partial": results.partial,
         "relaxed": [{"q": r.text, "count": r.count, "dropped": r.dropped}
                     for r in results.relaxed],
         "suggestions": results.suggestions,

@@ -6,6 +6,8 @@ and the fields of each JSON hit are declared by the registered index
 docs/search.md and pinned by gongkai/web/tests/test_search_page.py.
 """
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -17,6 +19,7 @@ from gongkai.search.results import as_dict, exact_match, search
 from .caching import cached_page
 
 SORT_LABELS = [("relevance", "按相关度"), ("date", "按日期")]
+FACET_SHOWN = 12  # values listed per facet on the page; the JSON twin has them all
 
 
 def _page(value) -> int:
@@ -80,8 +83,18 @@ def link(request, **changes) -> str:
 
 def facet_groups(request, results):
     """(name, title, [(FacetValue, url that toggles it)]) for each facet with counts, in
-    the order and with the titles the index declares."""
-    return [(name, facet.title,
-             [(v, link(request, **{name: None if v.selected else v.value}))
-              for v in results.facets[name]])
-            for name, facet in get_index().facets.items() if results.facets.get(name)]
+    the order and with the titles the index declares: the FACET_SHOWN largest values (and a
+    selected one), each link built from this page's query string encoded once per facet (a
+    copy of the query per link was a third of an uncached result page)."""
+    groups = []
+    for name, facet in get_index().facets.items():
+        values = results.facets.get(name)
+        if not values:
+            continue
+        shown = [v for i, v in enumerate(values) if i < FACET_SHOWN or v.selected]
+        base = link(request, **{name: None})
+        joiner = "&" if len(base) > 1 else ""
+        groups.append((name, facet.title, [
+            (v, base if v.selected else f"{base}{joiner}{urlencode({name: v.value})}")
+            for v in shown]))
+    return groups

@@ -7,13 +7,16 @@ from django.views.decorators.http import require_GET
 
 from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.counts import public_counts as agency_counts
+from gongkai.documents.generation import generation
 from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
+from gongkai.guides.models import Guide
 
-from .caching import cached_page, cached_value
+from .caching import cached_page, cached_value, page_caches
 from .display import COOKIE_AGE, FONT_SIZES
 
 PAGE_SIZE = 20
+STATE_SECONDS = 10
 
 
 def home(request):
@@ -26,6 +29,15 @@ def home(request):
         return render(request, "web/home.html", {"agencies": agencies, "newest": newest})
 
     return cached_page(request, ("home",), render_home)
+
+
+def guide(request, pk):
+    """The agency's 政府信息公开指南 (条例 art. 12); 404 when it has none yet."""
+    def render_guide():
+        found = get_object_or_404(Guide.objects.select_related("agency"), agency=pk)
+        return render(request, "web/guide.html", {"guide": found, "agency": found.agency})
+
+    return cached_page(request, ("guide", pk), render_guide)
 
 
 def counts_by(field: str, **filters) -> dict:
@@ -55,7 +67,8 @@ def agency(request, pk):
     # The agency is looked up only when the page is rendered: a page from the cache costs
     # no query (a renamed or removed agency moves the generation).
     def render_agency():
-        agency = get_object_or_404(Agency, pk=pk)
+        # With its 公开指南, if any, in the same query (the page links to it).
+        agency = get_object_or_404(Agency.objects.select_related("guide"), pk=pk)
         topics = cached_value(("topic-counts", pk), lambda: counts_by("topic", agency=pk))
         genres = cached_value(("genre-counts", pk), lambda: counts_by("genre", agency=pk))
         documents = Document.objects.published().filter(agency=agency)
@@ -149,10 +162,9 @@ VIEWS_MARK = "__GONGKAI_VIEWS__"
 
 
 def document(request, pk):
-    state = Document.objects.published().filter(pk=pk).values_list("view_count", "updated_at")
-    if not (state := state.first()):
+    if not (state := document_state(pk)):
         return withdrawn_document(request, pk)
-    stored, updated_at = state
+    updated_at, reading = state
 
     def render_document():
         doc = get_object_or_404(
@@ -160,13 +172,32 @@ def document(request, pk):
         return render(request, "web/document.html",
                       {"doc": doc, "current": doc.current_version(), "views": VIEWS_MARK})
 
-    response = cached_page(request, ("document", pk, updated_at.timestamp()), render_document)
+    response = cached_page(request, ("document", pk, updated_at), render_document)
     # 浏览次数 counts page views: a GET that shows the page (a 304 too: the reader sees it).
     # HEAD (link checkers, `curl -I`, monitors) reads the same headers without a reader.
-    shown = view_counter.shown(pk, stored, counting=request.method == "GET")
+    shown = view_counter.shown(reading, counting=request.method == "GET")
     if response.status_code == 200:
         response.content = response.content.replace(VIEWS_MARK.encode(), str(shown).encode(), 1)
     return response
+
+
+def document_state(pk):
+    """(last change, 浏览次数 reading) of public document ``pk``, or None when it is not public.
+
+    Read from the database at most every STATE_SECONDS per worker and generation: the query
+    was most of a cached page's cost. A withdrawal or an edit moves the generation, so the
+    state is never older than the catalogue; a scheduled document's hour shows within
+    STATE_SECONDS; other workers' views show when the state is read again."""
+    key = f"document-state:{generation()}:{pk}"
+    store = page_caches()[0]
+    state = store.get(key)
+    if state is not None and (not state or view_counter.current(state[1])):
+        return state or None
+    row = Document.objects.published().filter(pk=pk).values_list("view_count", "updated_at")
+    if row := row.first():
+        state = (row[1].timestamp(), view_counter.reading(pk, row[0]))
+    store.set(key, state or (), STATE_SECONDS)
+    return state
 
 
 def withdrawn_document(request, pk):
