@@ -7,6 +7,7 @@ index (``registry.get_index()``): this module knows nothing of documents.
 """
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -23,6 +24,7 @@ SORTS = (RELEVANCE, DATE)
 PER_PAGE = 20
 MAX_PAGE = 500  # deeper pages cost more and are never read; the count still says how many
 SUGGESTIONS = 5
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -128,8 +130,11 @@ def some_words_hits(query: Query, filters, backend, limit) -> list[tuple[int, fl
     they mean. Quoted phrases, fields and exclusions are meant strictly: nothing then."""
     if query.negative or any(c.field or c.phrase for c in query.positive):
         return []
-    words = query_words(query, backend)
-    if len(set(words)) < 2:
+    # Words of two Chinese characters or more: digits, letters and single characters are
+    # what 文号 and codes are made of, and a 文号 that is not there matches nothing.
+    words = list(dict.fromkeys(w for w in query_words(query, backend)
+                               if len(w) > 1 and CJK.search(w)))
+    if len(words) < 2:
         return []
     return backend.some_words(words, filters)[:limit]
 

@@ -66,8 +66,8 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
         findings = inconsistencies(document_text(obj))
         if not findings:
             return "未发现对不上的数字。"
-        return format_html_join("", "<p>⚠ {}：文中 {}，计算得 {}<br><small>{}</small></p>",
-                                ((f.claim, f.stated, f.computed, f.sentence) for f in findings))
+        return format_html_join("", "<p>⚠ {}（{}）<br><small>{}</small></p>",
+                                ((f.message, f.claim, f.sentence) for f in findings))
 
     @admin.display(description="编辑建议")
     def suggestions_link(self, obj):

@@ -17,6 +17,7 @@ from gongkai.search.registry import get_index
 from gongkai.search.results import as_dict, exact_match, search
 
 from .caching import cached_page
+from .feeds import feed_links
 
 SORT_LABELS = [("relevance", "按相关度"), ("date", "按日期")]
 FACET_SHOWN = 12  # values listed per facet on the page; the JSON twin has them all
@@ -45,6 +46,7 @@ def search_page(request):
         return render(request, "search/search.html", {
             "results": results, "q": text, "facet_groups": facet_groups(request, results),
             "sort_links": [(key, label, link(request, sort=key)) for key, label in SORT_LABELS],
+            "feed": search_feed_links(request, text),
         })
 
     # Citizens ask the same things (the policy in the news, 社保, 入学): a result page is kept
@@ -66,6 +68,14 @@ def search_dict(params, jump=None) -> dict:
     if jump is None and text.strip():
         jump = exact_match(parse(text))
     return as_dict(run_search(params), jump)
+def search_feed_links(request, text: str) -> dict | None:
+    """The saved-search feed of this query (its newest matches), when there is a query."""
+    if not text.strip():
+        return None
+    params = request.GET.copy()
+    for key in ("page", "format", "sort"):
+        params.pop(key, None)
+    return feed_links(f"检索“{text.strip()}”的最新结果", "feed_search", query=params.urlencode())
 
 
 def link(request, **changes) -> str:

@@ -14,6 +14,7 @@ from gongkai.guides.models import Guide
 
 from .caching import cached_page, cached_value, page_caches
 from .display import COOKIE_AGE, FONT_SIZES
+from .feeds import feed_links
 
 PAGE_SIZE = 20
 STATE_SECONDS = 10
@@ -26,7 +27,9 @@ def home(request):
         for agency in agencies:
             agency.n = counts[agency.pk]
         newest = Document.objects.published().for_listing().newest_first()[:15]
-        return render(request, "web/home.html", {"agencies": agencies, "newest": newest})
+        return render(request, "web/home.html", {
+            "agencies": agencies, "newest": newest,
+            "feed": feed_links("最新政府信息", "feed_newest")})
 
     return cached_page(request, ("home",), render_home)
 
@@ -78,6 +81,7 @@ def agency(request, pk):
             "genres": genre_counts(genres),
             "total": sum(topics.values()),
             "newest": documents.for_listing().newest_first()[:10],
+            "feed": feed_links(f"{agency.name}的信息", "feed_agency", agency.pk),
         })
 
     return cached_page(request, ("agency", pk), render_agency)
@@ -111,11 +115,20 @@ def agency_documents(request, pk):
         page = CountedPaginator(documents.for_listing().newest_first(), PAGE_SIZE, total)
         return render(request, "web/listing.html", {
             "agency": agency, "topic": topic, "genre": genre,
-            "page": page.get_page(page_number),
+            "page": page.get_page(page_number), "feed": _listing_feed(agency, topic, genre),
         })
 
     return cached_page(request, ("listing", pk, topic_id, genre_id, _int(page_number)),
                        render_listing)
+
+
+def _listing_feed(agency, topic, genre) -> dict:
+    if topic or genre:
+        category = topic or genre
+        name = "feed_topic" if topic else "feed_genre"
+        return feed_links(f"{agency.name}“{category}”的信息", name, category.pk,
+                          query=f"agency={agency.pk}")
+    return feed_links(f"{agency.name}的信息", "feed_agency", agency.pk)
 
 
 # 规章库: the genres that are regulations (规章) or normative documents (行政规范性文件).

@@ -39,6 +39,7 @@ PAGES = {
                       ".facet a.selected"),
     "search_partial": (lambda t: "/search/?q=" + quote("民生微实事 火星基地"), ".relaxed a"),
     "search_no_results": (lambda t: "/search/?q=" + quote('"民生微实事 火星基地"'), ".suggestions a"),
+    "exports": (lambda t: t.exports_page(), ".listing tbody a"),
     "not_found": (lambda t: "/documents/999999/", "main h1"),
     "admin_login": (lambda t: "/admin/login/", "#id_username"),
 }
@@ -91,6 +92,23 @@ class AccessibilityTestCase(BrowserTestCase):
         fields |= {"fax": "0755-0000 0001", "email": "gk@example.gov.cn",
                    "online_channel": "https://www.example.gov.cn/apply/"}
         return Guide.objects.create(agency=self.cuizhu, **fields).get_absolute_url()
+    def exports_page(self) -> str:
+        """数据下载 with the two dumps, written to a folder of this test's own."""
+        import tempfile
+        from pathlib import Path
+
+        from django.test import override_settings
+
+        from gongkai.importers.export import write_dump
+
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        settings = override_settings(DATA_DIR=Path(folder.name))
+        settings.enable()
+        self.addCleanup(settings.disable)
+        write_dump("jsonl")
+        write_dump("csv")
+        return "/exports/"
 
     def import_seed_page(self) -> Document:
         """The summary with the real seed page's body (tables, lists), through the importer."""
