@@ -53,6 +53,8 @@ SETTINGS = [
     Setting("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1",
             "How often each worker writes the 浏览次数 it has counted; a crash loses at most this "
             "many seconds of one worker's views. 0 writes every view at once."),
+    Setting("GONGKAI_API_REQUESTS_PER_MINUTE", "120",
+            "Requests a minute each client address may make to the JSON API; 0: no limit."),
     Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
             "Search engine: sqlite (FTS5), postgres (tsvector) or tantivy (an index under GONGKAI_DATA_DIR/search/)."),
     Setting("GONGKAI_REQUIRE_OTP", "False",

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_prose_editor",
+    "ninja",  # the API's OpenAPI schema and docs, with Swagger UI from our static files
+    "corsheaders",
     "gongkai.catalog",
     "gongkai.workdays",
     "gongkai.accounts",
@@ -83,10 +85,13 @@ INSTALLED_APPS = [
     "gongkai.questions",
     "gongkai.staff",
     "gongkai.web",
+    "gongkai.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS for /api/ only (CORS_URLS_REGEX), before CommonMiddleware as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -209,6 +214,14 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# The open-data API (docs/api.md): read from any origin, without credentials; each client
+# address may make GONGKAI_API_REQUESTS_PER_MINUTE requests a minute (0: no limit).
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+API_REQUESTS_PER_MINUTE = envint("GONGKAI_API_REQUESTS_PER_MINUTE", "120")
 
 LOGGING = {
     "version": 1,

@@ -39,10 +39,10 @@ def search_page(request):
         return HttpResponseRedirect(jump.get_absolute_url())
 
     def render_results():
-        results = search(text, filters=request.GET, sort=request.GET.get("sort"),
-                         page=_page(request.GET.get("page")))
         if as_json:
-            return JsonResponse(as_dict(results, jump), json_dumps_params={"ensure_ascii": False})
+            return JsonResponse(search_dict(request.GET, jump),
+                                json_dumps_params={"ensure_ascii": False})
+        results = run_search(request.GET)
         return render(request, "search/search.html", {
             "results": results, "q": text, "facet_groups": facet_groups(request, results),
             "sort_links": [(key, label, link(request, sort=key)) for key, label in SORT_LABELS],
@@ -54,6 +54,20 @@ def search_page(request):
     return cached_page(request, ("search", request.GET.urlencode()), render_results)
 
 
+def run_search(params):
+    """The results for a query string's ``q``, facet filters, ``sort`` and ``page``: the one
+    reading of the search parameters, shared by this page, its JSON twin and /api/v1/search/."""
+    return search(params.get("q", ""), filters=params, sort=params.get("sort"),
+                  page=_page(params.get("page")))
+
+
+def search_dict(params, jump=None) -> dict:
+    """The JSON twin's body (docs/search.md) for these parameters; ``jump`` is the document
+    the query names exactly, when the caller has looked it up already."""
+    text = params.get("q", "")
+    if jump is None and text.strip():
+        jump = exact_match(parse(text))
+    return as_dict(run_search(params), jump)
 def search_feed_links(request, text: str) -> dict | None:
     """The saved-search feed of this query (its newest matches), when there is a query."""
     if not text.strip():

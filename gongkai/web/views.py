@@ -50,7 +50,7 @@ def counts_by(field: str, **filters) -> dict:
     return dict(documents.values_list(field).annotate(n=Count("pk")).order_by())
 
 
-def _topic_tree(counts: dict):
+def topic_tree(counts: dict):
     """Two-level topic tree with document counts."""
     leaves = Topic.objects.filter(pk__in=[k for k in counts if k]).select_related("parent")
     tree: dict = {}
@@ -63,7 +63,7 @@ def _topic_tree(counts: dict):
     return sorted(tree.values(), key=lambda n: (n["topic"].sort_order, n["topic"].name))
 
 
-def _genre_counts(counts: dict):
+def genre_counts(counts: dict):
     return [(g, counts[g.pk]) for g in Genre.objects.filter(pk__in=[k for k in counts if k])]
 
 
@@ -78,8 +78,8 @@ def agency(request, pk):
         documents = Document.objects.published().filter(agency=agency)
         return render(request, "web/agency.html", {
             "agency": agency,
-            "topics": _topic_tree(topics),
-            "genres": _genre_counts(genres),
+            "topics": topic_tree(topics),
+            "genres": genre_counts(genres),
             "total": sum(topics.values()),
             "newest": documents.for_listing().newest_first()[:10],
             "feed": feed_links(f"{agency.name}的信息", "feed_agency", agency.pk),

@@ -22,6 +22,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from gongkai.accounts.tests.cast import StaffTestCase
+from gongkai.api.serialize import FIELDS
 from gongkai.catalog.models import Genre
 from gongkai.documents import workflow
 from gongkai.documents.models import (
@@ -174,7 +175,29 @@ class NoLeakTestCase(StaffTestCase):
         urls += [a.get_absolute_url() for a in self.hidden_files]
         # An attachment asked for under another document's URL.
         urls.append(f"/documents/{self.live.pk}/attachments/{self.hidden_files[0].pk}/")
-        return urls
+        return urls + self.api_urls()
+
+    def api_urls(self) -> list[str]:
+        """The JSON API (gongkai/api): every endpoint, every document by id, 索引号 and
+        validity history, with every field asked for."""
+        a, api = self.cuizhu.pk, "/api/v1"
+        every = "?fields=" + ",".join(FIELDS)
+        documents = [*self.hidden_docs.values(), self.live, self.repealed, self.summary]
+        urls = [f"{api}/", f"{api}/openapi.json", "/api/docs", f"{api}/classification/",
+                f"{api}/agencies/", f"{api}/agencies/{a}/", f"{api}/agencies/{self.gwyb.pk}/",
+                f"{api}/documents/", f"{api}/documents/{every}", f"{api}/documents/?limit=1",
+                f"{api}/documents/withdrawn/", f"{api}/documents/withdrawn/{every}",
+                f"{api}/documents/?agency={a}&year=2024&validity=in_force",
+                f"{api}/documents/?topic={self.topic.parent_id}&genre={self.rules.pk}",
+                *[f"{api}/regulations/?validity={v}&fields=superseded_by,title,body_html"
+                  for v in [*Validity.values, "all"]]]
+        for d in documents:
+            urls += [f"{api}/documents/{d.pk}/", f"{api}/documents/{d.pk}/{every}",
+                     f"{api}/documents/{d.pk}/validity/"]
+            if d.index_no:
+                urls.append(f"{api}/documents/index-no/{quote(d.index_no)}{every}")
+        page = self.client.get(f"{api}/documents/?limit=1").json()
+        return urls + [page["next"]]
 
     # -- the public side --------------------------------------------------------------------
     def test_every_public_page_is_free_of_every_marker(self):
@@ -190,7 +213,12 @@ class NoLeakTestCase(StaffTestCase):
                   "feeds/topics/<int:pk>/<flavour:flavour>/",
                   "feeds/genres/<int:pk>/<flavour:flavour>/", "feeds/search/<flavour:flavour>/",
                   "sitemap.xml", "sitemap-<slug:section>.xml", "robots.txt", "exports/",
-                  "exports/<str:name>", "documents/<int:pk>/attachments/<int:attachment>/"}
+                  "exports/<str:name>", "documents/<int:pk>/attachments/<int:attachment>/",
+                  # the JSON API (api_urls)
+                  "api/v1/", "api/docs", "openapi.json", "documents/", "documents/withdrawn/",
+                  "documents/<int:id>/", "documents/index-no/<path:index_no>",
+                  "documents/<int:id>/validity/", "agencies/", "agencies/<int:id>/",
+                  "classification/"}
         routes = {str(p.pattern) for p in get_resolver().url_patterns}
         routes |= {str(p.pattern) for r in get_resolver().url_patterns
                    for p in getattr(r, "url_patterns", []) if not str(r.pattern).startswith("admin")}
@@ -251,7 +279,8 @@ class NoLeakTestCase(StaffTestCase):
         return [f"/search/?q={q}", f"/search/?q={q}&format=json", f"/search/?q={q}&sort=date",
                 f"/search/?q={q}&genre={self.rules.pk}&format=json",
                 f"/search/?q={q}&agency={self.cuizhu.pk}", f"/search/?q={q}&year=2024",
-                f"/search/?q={q}&validity=in_force&format=json"]
+                f"/search/?q={q}&validity=in_force&format=json",
+                f"/api/v1/search/?q={q}", f"/api/v1/search/?q={q}&validity=in_force&sort=date"]
 
     def test_searching_words_every_document_shares_finds_only_public_ones(self):
         for url in (self.search_urls(COMMON) + self.search_urls("正文")
@@ -276,7 +305,7 @@ class NoLeakTestCase(StaffTestCase):
             for url in self.search_urls(q):
                 # The page repeats what was typed: that one marker may appear, no other.
                 content = self.fetch(url, allow=marker)
-                if "format=json" in url:
+                if "format=json" in url or url.startswith("/api/"):
                     data = json.loads(content)
                     assert data["results"] == [] and data["exact_match"] is None, (q, data)
                     assert data["total"] == 0, (q, data["total"])
