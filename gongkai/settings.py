@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gongkai.documents",
     "gongkai.importers",
     "gongkai.checks",
+    "gongkai.privacy",
     "gongkai.search",
     "gongkai.questions",
     "gongkai.staff",

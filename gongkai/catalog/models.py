@@ -36,6 +36,11 @@ class Agency(models.Model):
         "待完善", default=False, help_text="导入时按名称自动创建的机构，需工作人员补全机构代码。",
     )
     sort_order = models.IntegerField("排序", default=0)
+    public_contacts = models.TextField(
+        "公开联系方式", blank=True,
+        help_text="本机构有意公开的办公电话、传真、电子邮箱，每行一个（如 0755-88881234）。"
+                  "个人信息检查不把这些号码和它们旁边的姓名当作个人信息。",
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -61,6 +66,16 @@ class Agency(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def public_contact_list(self) -> list[str]:
+        """The contact numbers and addresses this agency, or one above it, publishes on
+        purpose (a street office's page may give its district's hotline)."""
+        found, agency, seen = [], self, set()
+        while agency is not None and agency.pk not in seen:
+            seen.add(agency.pk)
+            found += [line.strip() for line in agency.public_contacts.splitlines() if line.strip()]
+            agency = agency.parent
+        return found
 
 
 class AgencyCount(models.Model):

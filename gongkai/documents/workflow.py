@@ -35,6 +35,12 @@ from .models import AttachmentChange, Document, PendingStatus, Status, TextStatu
 # Sent after every transition has committed its changes (inside the transaction):
 # sender=Document, document, action (an AuditAction value), user (None for the system).
 transitioned = Signal()
+# Sent inside ``publish`` when a person approves, before anything changes: sender=Document,
+# document (with the content about to go public), user, confirmation (the reason the person
+# gave for publishing despite a warning, or ""). A receiver refuses by raising WorkflowError,
+# or returns a line for the audit entry saying what was confirmed. The privacy review
+# (gongkai.privacy) refuses personal data nobody confirmed.
+publishing = Signal()
 
 # How far back ``apply_due`` looks for scheduled publications whose time came.
 LOOK_BACK = dt.timedelta(days=7)
@@ -103,12 +109,16 @@ def create(document: Document, *, user=None, ip=None) -> Document:
 
 @transaction.atomic
 def save_edit(document: Document, *, user=None, ip=None, previous_agency_id=None,
-              kind: str = AuditAction.EDIT) -> Document:
+              kind: str = AuditAction.EDIT, permission: Action = Action.EDIT,
+              detail: str = "") -> Document:
     """Save staff's (or an import's) changes to ``document``. A draft or a document in
-    review is saved; a live one keeps its row and gets a pending revision instead."""
+    review is saved; a live one keeps its row and gets a pending revision instead.
+    ``permission`` is what the person needs (a reviewer's masking of personal data needs
+    approval rights, not an editor's); ``detail`` says what the edit was, in the revision
+    and the audit entry."""
     if document.pk is None:
         return create(document, user=user, ip=ip)
-    _need(user, Action.EDIT, document)
+    _need(user, permission, document)
     if previous_agency_id is None:
         previous_agency_id = (Document.objects.filter(pk=document.pk)
                               .values_list("agency_id", flat=True).first())
@@ -120,17 +130,18 @@ def save_edit(document: Document, *, user=None, ip=None, previous_agency_id=None
         edited[name] = getattr(document, name)
     if not document.is_live:
         document.save()
-        _finish(document, kind, user=user, ip=ip)
+        _finish(document, kind, user=user, ip=ip, note=detail)
         return document
     data = {**revisions.snapshot(document, edited=True), "pending": True}
     revision = revisions.save_revision(document, AuditAction.EDIT_PENDING, user=user,
-                                       note=_note_for(kind), data=data)
+                                       note=detail or _note_for(kind), data=data)
     pending = document.pending_status or PendingStatus.DRAFT
     Document.objects.filter(pk=document.pk).update(pending_revision=revision,
                                                    pending_status=pending)
     document.pending_revision, document.pending_status = revision, pending
     audit.record(AuditAction.EDIT_PENDING, user=user, obj=document, agency=document.agency,
-                 ip=ip, object_type="document", detail="修改已保存，审核通过前公开页面不变")
+                 ip=ip, object_type="document",
+                 detail="；".join(filter(None, [detail, "修改已保存，审核通过前公开页面不变"])))
     transitioned.send(sender=Document, document=document, action=AuditAction.EDIT_PENDING,
                       user=user)
     # The caller's object keeps the edited values; the row in the database does not.
@@ -197,11 +208,24 @@ def submit(document: Document, *, user=None, ip=None) -> Document:
     return document
 
 
+def _confirmed(document: Document, user, confirmation: str, note: str) -> str:
+    """Ask the ``publishing`` receivers (a person approving only); ``note`` with what they
+    confirmed."""
+    if user is None:
+        return note
+    said = [r for _, r in publishing.send(sender=Document, document=document, user=user,
+                                          confirmation=(confirmation or "").strip()) if r]
+    return "；".join(filter(None, [note, *said]))
+
+
 @transaction.atomic
-def publish(document: Document, *, user=None, ip=None, at=None, note: str = "") -> Document:
+def publish(document: Document, *, user=None, ip=None, at=None, note: str = "",
+            confirmation: str = "") -> Document:
     """审核发布: publish a document in review now, or at ``at`` (scheduled), assigning its
     索引号; or apply the approved pending edit of a live document. The system (an import)
-    may also publish a draft, re-save a published document and republish a withdrawn one."""
+    may also publish a draft, re-save a published document and republish a withdrawn one.
+    ``confirmation`` is the person's reason for publishing despite a ``publishing``
+    receiver's warning (personal data in the text)."""
     _need(user, Action.APPROVE, document)
     if at is not None and user is not None:
         if at <= timezone.now():
@@ -213,6 +237,7 @@ def publish(document: Document, *, user=None, ip=None, at=None, note: str = "") 
         if at is not None:
             raise WorkflowError("已发布信息的修改审核通过后立即生效，不能定时")
         revisions.apply(document, document.pending_revision.data)
+        note = _confirmed(document, user, confirmation, note)
         _clear_pending(document)
         document.sent_back_reason = ""
         attachments.apply_pending(document)  # before the save, which indexes the document
@@ -226,6 +251,7 @@ def publish(document: Document, *, user=None, ip=None, at=None, note: str = "") 
         if document.status != Status.IN_REVIEW:
             raise WorkflowError("只有“待审核”的信息可以发布" + (
                 "（请先送审）" if document.status == Status.DRAFT else ""))
+        note = _confirmed(document, user, confirmation, note)
     was = document.status
     if document.published_at is None or at is not None:
         document.published_at = at or timezone.now()
@@ -244,7 +270,8 @@ def publish(document: Document, *, user=None, ip=None, at=None, note: str = "") 
         action = AuditAction.PUBLISH
     detail = note
     if action == AuditAction.SCHEDULE:
-        detail = f"定于 {revisions.local_minute(document.published_at)} 发布"
+        detail = "；".join(filter(None, [
+            f"定于 {revisions.local_minute(document.published_at)} 发布", note]))
     _finish(document, action, user=user, ip=ip, note=note, detail=detail)
     return document
 
@@ -449,4 +476,5 @@ def assign_missing_index_nos(agency) -> int:
 
 __all__ = ["WorkflowError", "PermissionDenied", "create", "save_edit", "discard_pending",
            "submit", "publish", "republish", "send_back", "withdraw", "unschedule", "apply_due",
-           "assign_index_no", "assign_missing_index_nos", "transitioned", "change_attachments"]
+           "assign_index_no", "assign_missing_index_nos", "transitioned", "change_attachments",
+           "publishing"]

@@ -190,3 +190,22 @@ def _guess(data: bytes) -> str:
     if len(_CONTROL_RE.findall(text)) > len(text) / 100:
         raise ExtractError("binary file (control characters), not a web page or text")
     return text
+
+
+def file_text(path, record_text) -> str:
+    """What ``gongkai check`` and ``gongkai pii`` read of the file at ``path``: a page's
+    record as ``record_text(record)`` gives it, any other text file as it is. A file that
+    cannot be read, or is not text, is an ExtractError saying why."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise ExtractError(e.strerror or str(e))
+    try:
+        return record_text(extract(path))
+    except ExtractError:
+        pass
+    try:
+        # The extractor's judgement of text: a stray NUL byte is dropped, a binary file refused.
+        return decode(data).replace("\x00", "")
+    except ExtractError as e:
+        raise ExtractError(f"不是文本文件（{e.reason}）")

@@ -22,13 +22,15 @@ from gongkai.suggestions.suggester import suggest_abstract, suggest_terms, sugge
 from . import accounts_admin, aids, attachments_admin, views, workdays_admin  # noqa: F401 (registers)
 from .forms import DocumentForm
 from .guides_admin import GuideListFilter, guide_link
+from .privacy_admin import PrivacyReviewAdmin
 from .workflow_admin import AgencyListFilter, DocumentWorkflowAdmin, WorkflowStateFilter
 
 
 @admin.register(Document)
-class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
+class DocumentAdmin(PrivacyReviewAdmin, DocumentWorkflowAdmin, admin.ModelAdmin):
     """Per-agency permissions, the workflow's actions and views, revisions and their
-    comparison come from DocumentWorkflowAdmin (gongkai/staff/workflow_admin.py)."""
+    comparison come from DocumentWorkflowAdmin (gongkai/staff/workflow_admin.py); the
+    privacy review from PrivacyReviewAdmin (gongkai/staff/privacy_admin.py)."""
 
     # The body in a rich-text editor, 主题词 as tags (gongkai/staff/forms.py).
     form = DocumentForm
@@ -40,7 +42,7 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["agency", "topic", "superseded_by"]
     readonly_fields = ["workflow_panel", "index_no", "view_count", "created_at", "updated_at",
-                       "figure_check",
+                       "figure_check", "pii_check",
                        "suggestions_link", "suggested_terms", "suggested_abstract",
                        "suggested_topic"]
     list_select_related = ["agency"]
@@ -53,7 +55,7 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
         ("分类", {"fields": ["topic", "suggested_topic", "genre", "audience", "subject_terms",
                            "suggested_terms", "category_label"]}),
         ("内容", {"fields": ["abstract", "suggested_abstract", "body", "figure_check",
-                           "suggestions_link"]}),
+                           "pii_check", "suggestions_link"]}),
         ("公开与效力", {"fields": ["disclosure", "published_at", "validity",
                               "effective_on", "repealed_on", "superseded_by"]}),
         ("其他", {"fields": ["source_url", "view_count", "created_at", "updated_at"]}),

@@ -27,6 +27,9 @@ from gongkai.catalog.models import Agency
 from gongkai.documents import revisions, workflow
 from gongkai.documents.models import Document, PendingStatus, Revision, Status
 from gongkai.documents.workflow import WorkflowError
+from gongkai.privacy import review as privacy
+
+from .privacy_admin import findings_context
 
 # (name, label, permission, needs a reason, takes a time) of each transition a person starts.
 TRANSITIONS = {
@@ -69,8 +72,13 @@ class TransitionForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         help_text="留空即立即执行；填写则到时由定时任务执行。")
 
-    def __init__(self, *args, reason_required=False, timed=False, **kwargs):
+    def __init__(self, *args, reason_required=False, timed=False, confirm=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if confirm:  # personal data left in the text: publishing it needs a reason
+            self.fields["confirmation"] = forms.CharField(
+                label="确认发布的理由", widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="内容含未处理的个人信息。确需公开时说明理由（记入审计日志）；否则请先遮盖。",
+                error_messages={"required": "内容含未处理的个人信息：请先遮盖，或填写确认发布的理由。"})
         if reason_required:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = "编辑会看到这段理由。"
@@ -347,13 +355,17 @@ class DocumentWorkflowAdmin:
             raise PermissionDenied
         timed = timed and perms.can(request.user, Action.SCHEDULE, document) and (
             name != "publish" or document.status == Status.IN_REVIEW)
+        # The privacy review: shown when sending to review and when approving.
+        found = privacy.findings(document) if name in ("submit", "publish") else []
         form = TransitionForm(request.POST if request.method == "POST" else None,
-                              reason_required=needs_reason, timed=timed)
+                              reason_required=needs_reason, timed=timed,
+                              confirm=name == "publish" and bool(found))
         change_url = self._url("change", document.pk)
         if request.method == "POST" and form.is_valid():
             options = {}
-            if "reason" in form.fields:
-                options["reason"] = form.cleaned_data["reason"]
+            for option in ("reason", "confirmation"):
+                if option in form.fields:
+                    options[option] = form.cleaned_data[option]
             if form.cleaned_data.get("at"):
                 options["at"] = form.cleaned_data["at"]
             try:
@@ -364,12 +376,17 @@ class DocumentWorkflowAdmin:
             else:
                 self.message_user(request, f"{label}：{document.title}——{document.workflow_label}",
                                   messages.SUCCESS)
+                if name == "submit" and found:
+                    self.message_user(request, f"内容含 {privacy.describe(found)}可能的个人信息，"
+                                               "审核时需遮盖，或在发布时说明理由。", messages.WARNING)
                 return HttpResponseRedirect(change_url if self.has_view_permission(
                     request, document) else self._url("changelist"))
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta,
             "title": f"{label}：{document.title}", "label": label, "form": form,
             "original": document, "documents": [document], "change_url": change_url,
+            "pii": found and findings_context(self, request, document, found,
+                                              request.get_full_path()),
         }
         return TemplateResponse(request, "admin/documents/transition.html", context)
 

@@ -340,7 +340,7 @@ class NoLeakTestCase(StaffTestCase):
             urls += [base + tail for tail in (
                 "change/", "history/", "delete/", "revisions/", "suggest/",
                 "workflow/publish/", "workflow/withdraw/", "workflow/submit/",
-                "workflow/send_back/")]
+                "workflow/send_back/", "privacy/", "privacy/mask/")]
             urls += [base + f"attachments/{a.pk}/" for a in d.attachments.all()]
             revisions = list(d.revisions.values_list("pk", flat=True))
             if len(revisions) >= 2:
@@ -376,6 +376,9 @@ class NoLeakTestCase(StaffTestCase):
                     response = self.client.post(
                         f"/admin/documents/document/{d.pk}/workflow/{name}/", {"reason": "x"})
                     assert response.status_code == 404
+                response = self.client.post(f"/admin/documents/document/{d.pk}/privacy/mask/",
+                                            {"value": "x"})
+                assert response.status_code == 404
                 response = self.client.post(f"/admin/documents/document/{d.pk}/change/",
                                             {"title": "改了", "agency": self.gwyb.pk})
                 assert response.status_code in (302, 403)

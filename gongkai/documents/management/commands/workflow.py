@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("document", type=int, metavar="ID", help="政府信息的ID")
         parser.add_argument("--user", required=True, metavar="USERNAME",
                             help="办理人的用户名（按其角色检查权限）")
-        parser.add_argument("--reason", default="", help="退回或撤回的理由")
+        parser.add_argument("--reason", default="", help="退回或撤回的理由；发布含个人信息的内容时，确认发布的理由")
         parser.add_argument("--at", help="定时时间，如 2025-05-01T09:00")
 
     def handle(self, *args, action, document, user, reason, at, **options):
@@ -48,6 +48,8 @@ class Command(BaseCommand):
             options["at"] = when
         if action in ("send-back", "withdraw"):
             options["reason"] = reason
+        if action == "publish":
+            options["confirmation"] = reason
         try:
             getattr(workflow, action.replace("-", "_"))(doc, **options)
         except (PermissionDenied, workflow.WorkflowError) as error:

@@ -1,12 +1,11 @@
 import json
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.checks.documents import document_text, record_text
 from gongkai.checks.figures import INCONSISTENT, check_text
-from gongkai.importers.extract import ExtractError, decode, extract
+from gongkai.importers.extract import ExtractError, file_text
 
 # `gongkai check`: in the importers app because checking a FILE means extracting its page
 # first; 数据核验 itself (gongkai.checks) knows nothing of pages or files.
@@ -51,18 +50,9 @@ class Command(BaseCommand):
 def _file_text(path: str) -> str:
     """A page's title, abstract and body; any other text file as it is."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise CommandError(f"{path}: {e.strerror}", returncode=2)
-    try:
-        return record_text(extract(path))
-    except ExtractError:
-        pass
-    try:
-        # The extractor's judgement of text: a stray NUL byte is dropped, a binary file refused.
-        return decode(data).replace("\x00", "")
+        return file_text(path, record_text)
     except ExtractError as e:
-        raise CommandError(f"{path}: 不是文本文件（{e.reason}）", returncode=2)
+        raise CommandError(f"{path}: {e.reason}", returncode=2)
 
 
 def _dumps(value) -> str:
