@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gongkai.checks",
     "gongkai.search",
     "gongkai.questions",
+    "gongkai.applications",
     "gongkai.staff",
     "gongkai.web",
 ]
@@ -145,6 +146,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True
+
+# 依申请公开 (gongkai/applications): reply files under the data directory, never served as
+# static files (only through the case's status page); notices by e-mail.
+MEDIA_ROOT = DATA_DIR / "media"
+EMAIL_BACKEND = envstr("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("GONGKAI_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = envstr("GONGKAI_EMAIL_FROM", "noreply@localhost")
 
 # Staff accounts (docs/editing.md): a staff session ends when the browser closes and at the
 # latest 8 hours after it last changed (a sign-in); passwords of at least 12 characters that
