@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", include("gongkai.web.health")),
     path("search/", search_page, name="search"),
+    path("", include("gongkai.applications.urls")),
     path("", include("gongkai.web.urls")),
 ]

@@ -26,3 +26,14 @@ def make_application(agency, *, received_on=None, stage=None, **fields) -> Appli
 
 def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+def replied_application(agency, document=None, **fields) -> Application:
+    """A case answered 予以公开 with ``document`` attached, through the steps."""
+    from gongkai.applications import cases
+
+    app = make_application(agency, received_on=dt.date.today(), **fields)
+    cases.accept(app, user=None)
+    cases.reply(app, user=None, outcome="disclosed", explanation="见附件。",
+                documents=[document] if document else [])
+    return app

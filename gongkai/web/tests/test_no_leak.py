@@ -81,6 +81,13 @@ class NoLeakTestCase(StaffTestCase):
             published_at=aware(2020, 1, 1), genre=cls.rules, validity=Validity.REPEALED,
             superseded_by=cls.hidden_docs["draft"], repealed_on=dt.date(2024, 1, 1),
             body=f"<p>{COMMON}旧办法。</p>")
+        # An application: its personal data shows only on its own status page (code + contact).
+        from gongkai.applications.tests.helpers import replied_application
+
+        cls.application = replied_application(
+            cls.cuizhu, cls.hidden_docs["on_request"], name="mkapplicantzq",
+            description="mkapplicantzq 所需信息", email="mkapplicantzq@example.com")
+        cls.markers["application"] = "mkapplicantzq"
 
     # -- helpers ----------------------------------------------------------------------------
     def assert_clean(self, url: str, content: str, allow: str = "") -> None:
@@ -117,6 +124,12 @@ class NoLeakTestCase(StaffTestCase):
                 self.live.get_absolute_url(), self.repealed.get_absolute_url(),
                 self.summary.get_absolute_url()]
         urls += [d.get_absolute_url() for d in self.hidden_docs.values()]
+        code = self.application.tracking_code
+        urls += [f"/agencies/{a}/apply/", "/applications/status/", "/applications/receipt/",
+                 f"/applications/status/?code={code}", f"/applications/{code}/",
+                 f"/applications/{code}/letter.pdf", f"/applications/{code}/letter.print",
+                 f"/applications/{code}/files/1/",
+                 f"/applications/{code}/documents/{self.hidden_docs['on_request'].pk}/"]
         return urls
 
     # -- the public side --------------------------------------------------------------------
@@ -127,7 +140,11 @@ class NoLeakTestCase(StaffTestCase):
     def test_the_routes_are_all_walked(self):
         """A new public route must join public_urls() (or this list, if it is no page)."""
         walked = {"", "healthz", "agencies/<int:pk>/", "agencies/<int:pk>/documents/",
-                  "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/"}
+                  "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/",
+                  "agencies/<int:pk>/apply/", "applications/receipt/", "applications/status/",
+                  "applications/<str:code>/", "applications/<str:code>/letter.<str:fmt>",
+                  "applications/<str:code>/files/<int:file_id>/",
+                  "applications/<str:code>/documents/<int:document_id>/"}
         routes = {str(p.pattern) for p in get_resolver().url_patterns}
         routes |= {str(p.pattern) for r in get_resolver().url_patterns
                    for p in getattr(r, "url_patterns", []) if not str(r.pattern).startswith("admin")}
