@@ -142,3 +142,23 @@ class ClockTests(BaseTestCase):
         self.assertEqual(deadlines.flag(d("2025-10-29"), d("2025-10-30")), "overdue")
         self.assertEqual(deadlines.flag(d("2025-11-04"), d("2025-10-30")), "nearly")  # 3 days
         self.assertEqual(deadlines.flag(d("2025-11-05"), d("2025-10-30")), "")  # 4 days
+
+
+class CommandTests(BaseTestCase):
+    def test_tick_and_table3(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        head = staff_user("head_c", (self.cuizhu, Role.REVIEWER))
+        app = make_application(self.cuizhu, received_on=d("2025-09-26"))
+        cases.request_supplement(app, user=head, request="x", deadline=d("2025-10-20"),
+                                 on=d("2025-09-30"))
+        out = StringIO()
+        call_command("applications", "tick", "--date", "2025-10-21", stdout=out)
+        self.assertIn(app.tracking_code, out.getvalue())
+        self.assertIn("终止办理 1 件", out.getvalue())
+        out = StringIO()
+        call_command("applications", "table3", "--agency", self.cuizhu.code, "--year", "2025",
+                     stdout=out)
+        self.assertIn("一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1", out.getvalue())

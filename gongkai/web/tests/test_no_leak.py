@@ -227,6 +227,10 @@ class NoLeakTestCase(StaffTestCase):
                 f"&field_name=superseded_by&term={quote(COMMON)}",
                 "/admin/autocomplete/?app_label=documents&model_name=document"
                 "&field_name=superseded_by&term=mk"]
+        case = f"/admin/applications/application/{self.application.pk}/"
+        urls += ["/admin/applications/application/", "/admin/applications/application/dashboard/",
+                 case + "change/",
+                 case + "step/note/", case + "letter/disclosed/print/"]
         documents = [*self.hidden_docs.values(), self.live, self.repealed]
         for d in documents:
             base = f"/admin/documents/document/{d.pk}/"
