@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gongkai.catalog",
     "gongkai.workdays",
     "gongkai.accounts",
+    "gongkai.guides",
     "gongkai.documents",
     "gongkai.importers",
     "gongkai.checks",

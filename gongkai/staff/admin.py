@@ -21,6 +21,7 @@ from gongkai.suggestions.suggester import suggest_abstract, suggest_terms, sugge
 
 from . import accounts_admin, aids, views, workdays_admin  # noqa: F401 (registers)
 from .forms import DocumentForm
+from .guides_admin import GuideListFilter, guide_link
 from .workflow_admin import AgencyListFilter, DocumentWorkflowAdmin, WorkflowStateFilter
 
 
@@ -121,8 +122,10 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(accounts_admin.AgencyPermissionAdmin, admin.ModelAdmin):
-    list_display = ["name", "short_name", "code", "parent", "needs_review"]
-    list_filter = ["needs_review"]
+    list_display = ["name", "short_name", "code", "parent", "needs_review", guide_link]
+    list_filter = ["needs_review", GuideListFilter]
+    list_select_related = ["parent", "guide"]
+    readonly_fields = [guide_link]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["parent"]
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("agencies/<int:pk>/", views.agency, name="agency"),
     path("agencies/<int:pk>/documents/", views.agency_documents, name="agency_documents"),
+    path("agencies/<int:pk>/guide/", views.guide, name="guide"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("regulations/", views.regulations, name="regulations"),
     path("display/", views.display, name="display"),

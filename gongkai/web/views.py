@@ -9,6 +9,7 @@ from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.counts import public_counts as agency_counts
 from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
+from gongkai.guides.models import Guide
 
 from .caching import cached_page, cached_value
 from .display import COOKIE_AGE, FONT_SIZES
@@ -26,6 +27,15 @@ def home(request):
         return render(request, "web/home.html", {"agencies": agencies, "newest": newest})
 
     return cached_page(request, ("home",), render_home)
+
+
+def guide(request, pk):
+    """The agency's 政府信息公开指南 (条例 art. 12); 404 when it has none yet."""
+    def render_guide():
+        found = get_object_or_404(Guide.objects.select_related("agency"), agency=pk)
+        return render(request, "web/guide.html", {"guide": found, "agency": found.agency})
+
+    return cached_page(request, ("guide", pk), render_guide)
 
 
 def counts_by(field: str, **filters) -> dict:
@@ -55,7 +65,8 @@ def agency(request, pk):
     # The agency is looked up only when the page is rendered: a page from the cache costs
     # no query (a renamed or removed agency moves the generation).
     def render_agency():
-        agency = get_object_or_404(Agency, pk=pk)
+        # With its 公开指南, if any, in the same query (the page links to it).
+        agency = get_object_or_404(Agency.objects.select_related("guide"), pk=pk)
         topics = cached_value(("topic-counts", pk), lambda: counts_by("topic", agency=pk))
         genres = cached_value(("genre-counts", pk), lambda: counts_by("genre", agency=pk))
         documents = Document.objects.published().filter(agency=agency)

@@ -13,6 +13,7 @@ receipt is not counted).
 """
 
 import datetime
+import operator
 from dataclasses import dataclass
 from functools import cache
 
@@ -41,6 +42,7 @@ class KnownDay:
 def add_working_days(start: datetime.date, days: int) -> Due:
     """The date `days` working days after `start`: day 1 is the first working day after `start`."""
     _check_date(start)
+    days = operator.index(days)  # a whole number: a float such as 1.5 would never reach 0
     if days < 0:
         raise ValueError("days must not be negative")
     calendar, day, provisional = _Calendar(), start, False
@@ -107,7 +109,7 @@ class _Calendar:
         if year not in self._years:
             self._years[year] = _entered_year(year)
             if self._years[year] is None:
-                self._years[year] = _package_year(year)
+                self._years[year] = _package_days().get(year)
         return self._years[year]
 
     def known(self, year: int) -> bool:
@@ -128,10 +130,6 @@ def _entered_year(year: int) -> dict[datetime.date, KnownDay] | None:
         return None
     return {date: KnownDay(date, DayKind(kind), name, "录入")
             for date, kind, name in rows if date is not None}
-
-
-def _package_year(year: int) -> dict[datetime.date, KnownDay] | None:
-    return _package_days().get(year)
 
 
 @cache

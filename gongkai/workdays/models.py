@@ -8,6 +8,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 
+YEARS = range(1950, 2200)  # what a notice can be about; outside is a typo
+
 
 class DayKind(models.TextChoices):
     OFF = "off", "放假"
@@ -30,8 +32,8 @@ class HolidayYear(models.Model):
         return f"{self.year}年"
 
     def clean(self):
-        if self.year is not None and not 1949 < self.year < 2200:
-            raise ValidationError({"year": "年份应在1950至2199之间"})
+        if self.year is not None and self.year not in YEARS:
+            raise ValidationError({"year": f"年份应在{YEARS[0]}至{YEARS[-1]}之间"})
 
 
 class HolidayDay(models.Model):
@@ -63,8 +65,10 @@ def day_errors(date: datetime.date | None, kind: str, year: int | None) -> list[
     if date is None:
         return []
     errors = []
+    if date.year not in YEARS:
+        errors.append(f"{date.isoformat()} 的年份应在{YEARS[0]}至{YEARS[-1]}之间")
     if year is not None and date.year != year:
-        errors.append(f"{date:%Y-%m-%d} 不在{year}年")
+        errors.append(f"{date.isoformat()} 不在{year}年")
     if kind == DayKind.WORK and date.weekday() < 5:
-        errors.append(f"{date:%Y-%m-%d} 是周{'一二三四五'[date.weekday()]}，本来就上班，不是调休上班日")
+        errors.append(f"{date.isoformat()} 是周{'一二三四五'[date.weekday()]}，本来就上班，不是调休上班日")
     return errors

@@ -26,6 +26,7 @@ PAGES = {
                          ".listing tbody a"),
     "listing_by_genre": (lambda t: f"/agencies/{t.cuizhu.pk}/documents/?genre={t.summary_genre.pk}",
                          ".listing tbody a"),
+    "guide": (lambda t: t.guide_page(), ".guide-contact"),
     "document": (lambda t: t.summary.get_absolute_url(), ".record"),
     "document_seed_page": (lambda t: t.import_seed_page().get_absolute_url(),
                            ".doc-body :text(\"民生微实事\")"),
@@ -91,6 +92,19 @@ class AccessibilityTestCase(BrowserTestCase):
         with self.page.expect_navigation():
             self.page.click(".application-form button[type=submit]")
         return f"/applications/{app.tracking_code}/"
+
+    def guide_page(self) -> str:
+        """The 公开指南 of the demo data (every field filled, several paragraphs)."""
+        import json
+
+        from gongkai.guides.models import Guide
+        from gongkai.importers.management.commands.load_demo import DEMO_DATA
+
+        fields = json.loads((DEMO_DATA / "guides.json").read_text("utf-8"))[0]
+        del fields["agency"]
+        fields |= {"fax": "0755-0000 0001", "email": "gk@example.gov.cn",
+                   "online_channel": "https://www.example.gov.cn/apply/"}
+        return Guide.objects.create(agency=self.cuizhu, **fields).get_absolute_url()
 
     def import_seed_page(self) -> Document:
         """The summary with the real seed page's body (tables, lists), through the importer."""

@@ -115,6 +115,7 @@ class NoLeakTestCase(StaffTestCase):
         """Every public surface (the search page's queries are walked apart)."""
         a, b = self.cuizhu.pk, self.gwyb.pk
         urls = ["/", "/healthz", f"/agencies/{a}/", f"/agencies/{b}/",
+                f"/agencies/{a}/guide/", f"/agencies/{b}/guide/",
                 f"/agencies/{a}/documents/", f"/agencies/{a}/documents/?page=2",
                 f"/agencies/{a}/documents/?topic={self.topic.parent_id}",
                 f"/agencies/{a}/documents/?topic={self.topic.pk}",
@@ -144,7 +145,8 @@ class NoLeakTestCase(StaffTestCase):
                   "agencies/<int:pk>/apply/", "applications/receipt/", "applications/status/",
                   "applications/<str:code>/", "applications/<str:code>/letter.<str:fmt>",
                   "applications/<str:code>/files/<int:file_id>/",
-                  "applications/<str:code>/documents/<int:document_id>/"}
+                  "applications/<str:code>/documents/<int:document_id>/",
+                  "agencies/<int:pk>/guide/"}
         routes = {str(p.pattern) for p in get_resolver().url_patterns}
         routes |= {str(p.pattern) for r in get_resolver().url_patterns
                    for p in getattr(r, "url_patterns", []) if not str(r.pattern).startswith("admin")}

@@ -20,6 +20,11 @@ class PageCostTestCase(BaseTestCase):
         patcher = mock.patch("gongkai.search.dictionary.SYNC_SECONDS", 3600)
         patcher.start()
         self.addCleanup(patcher.stop)
+        from gongkai.guides.models import Guide
+
+        Guide.objects.create(agency=self.cuizhu, office="党政综合办", address="翠竹路",
+                             office_hours="工作日", phone="0755", postal_address="翠竹路",
+                             postcode="518000", how_to_apply="书面", fees="不收费", remedies="复议")
 
     def add_documents(self, n: int) -> None:
         # One by one, so that search indexes them too (bulk_create sends no signals).
@@ -49,6 +54,7 @@ class PageCostTestCase(BaseTestCase):
             "listing by genre": f"/agencies/{pk}/documents/?genre={self.summary_genre.pk}&page=2",
             "document": self.summary.get_absolute_url(),
             "regulations": "/regulations/?validity=all",
+            "guide": f"/agencies/{pk}/guide/",
         }
 
     def test_each_page_costs_what_is_pinned_cold_and_warm(self):
@@ -61,6 +67,7 @@ class PageCostTestCase(BaseTestCase):
             "listing by genre": (4, 0),
             "document": (2, 1),
             "regulations": (1, 0),  # the cast holds no 规章: the counts only
+            "guide": (1, 0),  # the guide with its agency
         }
         assert {name: self.costs(url) for name, url in self.pages().items()} == expected
 

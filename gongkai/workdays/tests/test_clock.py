@@ -81,6 +81,8 @@ def test_counting_rules():
         add_working_days(D(2026, 3, 2), -1)
     with pytest.raises(TypeError):
         add_working_days(datetime.datetime(2026, 3, 2, 9), 1)
+    with pytest.raises(TypeError):
+        add_working_days(D(2026, 3, 2), 1.5)
 
 
 def test_a_count_into_a_year_nobody_knows_is_provisional_until_the_year_is_entered():
@@ -120,3 +122,14 @@ def test_entered_days_win_over_the_package():
     assert not is_working_day(D(2026, 2, 14))
     assert is_working_day(D(2026, 10, 1))  # no longer a holiday: nobody entered it
     assert clock.year_days(2026)[0].source == "录入"
+
+
+def test_a_count_reads_each_entered_year_once(django_assert_num_queries):
+    # The case register recomputes many due dates: one query per year a count touches,
+    # however many days it counts (the package's years are in memory).
+    with django_assert_num_queries(1):
+        add_working_days(D(2026, 1, 5), 200)
+    with django_assert_num_queries(2):
+        assert add_working_days(D(2026, 12, 20), 20).provisional
+    with django_assert_num_queries(1):
+        working_days_between(D(2025, 1, 1), D(2025, 12, 31))

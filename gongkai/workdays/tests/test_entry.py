@@ -49,6 +49,7 @@ def test_a_bad_file_names_every_fault_by_line_and_loads_nothing(tmp_path):
     ("date,kind,name\n", "文件里没有日期"),
     ("date,kind,name\n2026-12-31,放假,\n2027-01-01,放假,\n", "一个文件只能有一年的日期"),
     ("date,kind,name\n2027-01-01,放假,元旦,多余\n", "应有3列"),
+    ("date,kind,name\n0207-01-01,放假,\n", "0207-01-01 的年份应在1950至2199之间"),
 ])
 def test_files_that_cannot_be_loaded(text, problem):
     with pytest.raises(entry.LoadError) as caught:
@@ -100,3 +101,19 @@ def test_deadline_command_output_is_the_documented_contract():
         with pytest.raises(CommandError) as caught:
             run("deadline", *bad)
         assert caught.value.returncode == 2, bad
+
+
+def test_refresh_tells_the_apps_above_to_count_again():
+    sent = []
+
+    def receiver(sender, year, **kwargs):
+        sent.append(year)
+
+    calendar_changed.connect(receiver)
+    try:
+        out = run("holidays", "refresh", "2026", "2027")
+    finally:
+        calendar_changed.disconnect(receiver)
+    assert sent == [2026, 2027]
+    assert out == "已通知重新计算2026年（已知）。\n已通知重新计算2027年（仍未知，只按周末计算）。\n"
+    assert not HolidayYear.objects.exists()  # nothing entered by a refresh

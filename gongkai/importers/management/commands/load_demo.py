@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 import gongkai.demo
 from gongkai.catalog.models import Agency
+from gongkai.guides.models import Guide
 from gongkai.importers.import_files import import_paths
 from gongkai.importers.report import print_summary
 
@@ -20,5 +21,8 @@ class Command(BaseCommand):
             Agency.objects.update_or_create(name=entry["name"], defaults={
                 "short_name": entry.get("short_name", ""), "code": entry.get("code", ""),
                 "parent": parent})
+        for fields in json.loads((DEMO_DATA / "guides.json").read_text("utf-8")):
+            agency = Agency.objects.get(name=fields.pop("agency"))
+            Guide.objects.update_or_create(agency=agency, defaults=fields)
         summary = import_paths([DEMO_DATA], progress=options["verbosity"] > 1)
         print_summary(summary, self.stdout)
