@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from gongkai.accounts import audit
 from gongkai.accounts import permissions as perms
@@ -291,7 +292,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             kinds.append(("fee", "收费通知书"))
         if not kinds:
             return "尚无。"
-        return format_html_join("<br>", "{}：{}", ((label, format_html_join(" · ", '<a href="{}">{}</a>', (
+        return format_html_join(mark_safe("<br>"), "{}：{}", ((label, format_html_join(" · ", '<a href="{}">{}</a>', (
             (reverse("admin:applications_application_letter", args=[obj.pk, kind, fmt]), name)
             for fmt, name in (("print", "打印"), ("pdf", "PDF"), ("docx", "DOCX"))))) for kind, label in kinds))
 

@@ -22,6 +22,7 @@ from .models import Application, EventKind, FeeMethod, Pause, PauseKind, ReplyFi
 from .outcomes import Outcome
 
 APPLICANT = "申请人"
+PROVISIONAL = "（暂定：该年度放假安排公布后可能调整）"
 SYSTEM = "系统"
 
 
@@ -45,6 +46,13 @@ def log(app, kind: str, text: str = "", *, user=None, ip=None, seen=True):
                  detail=f"依申请公开·{event.get_kind_display()}" + (f"：{text}" if text and kind not in (
                      EventKind.NOTE, EventKind.SUBMITTED) else ""))
     return event
+
+
+def due_text(app) -> str:
+    """The due date as the record and the e-mails say it, 暂定 when it is provisional."""
+    if not app.due_on:
+        return "尚未起算"
+    return f"{app.due_on}{'（暂定）' if app.due_provisional else ''}"
 
 
 def _save(app) -> None:
@@ -92,7 +100,7 @@ def register(app: Application, *, user, ip=None) -> Application:
     log(app, EventKind.REGISTERED, f"{app.get_channel_display()}，收到申请日期 {app.received_on}",
         user=user, ip=ip)
     notify.applicant(app, "已收到您的申请", f"本机关已于{app.received_on:%Y年%m月%d日}收到您的申请，"
-                     f"答复期限至{app.due_on:%Y年%m月%d日}。")
+                     f"答复期限至{app.due_on:%Y年%m月%d日}{PROVISIONAL if app.due_provisional else ''}。")
     return app
 
 
@@ -108,9 +116,9 @@ def confirm_receipt(app, *, user, received_on: dt.date | None = None, ip=None):
         raise CaseError("收到申请日期不能早于提交日期。")
     app.stage = Stage.REVIEW
     _save(app)
-    log(app, EventKind.RECEIVED, f"收到申请日期 {app.received_on}，答复期限 {app.due_on}", user=user, ip=ip)
+    log(app, EventKind.RECEIVED, f"收到申请日期 {app.received_on}，答复期限 {due_text(app)}", user=user, ip=ip)
     notify.applicant(app, "已确认收到您的申请", f"本机关确认于{app.received_on:%Y年%m月%d日}收到您的申请，"
-                     f"将在{app.due_on:%Y年%m月%d日}前答复。")
+                     f"将在{app.due_on:%Y年%m月%d日}前答复{PROVISIONAL if app.due_provisional else ''}。")
     return app
 
 
@@ -174,9 +182,9 @@ def supplement(app, *, text: str, user=APPLICANT, on: dt.date | None = None, ip=
         raise CaseError("请填写补正内容。")
     app.supplemented_on, app.supplement_text = on, text.strip()
     _save(app)
-    log(app, EventKind.SUPPLEMENTED, f"答复期限自收到补正之日起重新计算，至 {app.due_on}",
+    log(app, EventKind.SUPPLEMENTED, f"答复期限自收到补正之日起重新计算，至 {due_text(app)}",
         user=user, ip=ip, seen=user != APPLICANT)
-    notify.handlers(app, "申请人已补正", f"申请已补正，答复期限重新计算至 {app.due_on}。")
+    notify.handlers(app, "申请人已补正", f"申请已补正，答复期限重新计算至 {due_text(app)}。")
     return app
 
 
@@ -201,7 +209,7 @@ def extend(app, *, user, days: int, approved_by: str, reason: str = "",
     app.extension_days, app.extension_approved_by = days, approved_by.strip()
     app.extension_reason = reason.strip()
     _save(app)
-    log(app, EventKind.EXTENDED, f"延长{days}个工作日，经{app.extension_approved_by}批准，答复期限至 {app.due_on}",
+    log(app, EventKind.EXTENDED, f"延长{days}个工作日，经{app.extension_approved_by}批准，答复期限至 {due_text(app)}",
         user=user, ip=ip)
     _, text = letters.render("extension", app, due=app.due_on)
     notify.applicant(app, "延期答复告知", text)
@@ -237,7 +245,7 @@ def resume(app, stop: Pause, *, user, on: dt.date | None = None, ip=None):
     stop.ended_on = on
     stop.save(update_fields=["ended_on"])
     _save(app)
-    log(app, EventKind.RESUMED, f"{stop.get_kind_display()}结束，答复期限至 {app.due_on}", user=user, ip=ip)
+    log(app, EventKind.RESUMED, f"{stop.get_kind_display()}结束，答复期限至 {due_text(app)}", user=user, ip=ip)
     return app
 
 
@@ -281,7 +289,7 @@ def fee_paid(app, *, user, on: dt.date | None = None, ip=None):
     app.fee_paid_on = on
     app.pauses.filter(kind=PauseKind.FEE, ended_on__isnull=True).update(ended_on=on)
     _save(app)
-    log(app, EventKind.FEE_PAID, f"已缴纳 {app.fee_amount} 元，答复期限至 {app.due_on}", user=user, ip=ip)
+    log(app, EventKind.FEE_PAID, f"已缴纳 {app.fee_amount} 元，答复期限至 {due_text(app)}", user=user, ip=ip)
     return app
 
 
@@ -355,7 +363,7 @@ def assign(app, *, user, assignee, ip=None):
     app.save(update_fields=["assignee"])
     log(app, EventKind.ASSIGNED, assignee.get_username() if assignee else "取消指派", user=user, ip=ip)
     if assignee is not None:
-        notify.handlers(app, "您被指派办理一件申请", f"请办理，答复期限 {app.due_on or '尚未起算'}。")
+        notify.handlers(app, "您被指派办理一件申请", f"请办理，答复期限 {due_text(app)}。")
     return app
 
 

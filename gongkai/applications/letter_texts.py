@@ -62,7 +62,7 @@ NOTICES = {
     "extension": ("延期答复告知书",
                   OPENING + f"因情况复杂，不能在规定期限内答复，经政府信息公开工作机构负责人同意，"
                   f"根据{LAW}第三十三条的规定，答复期限延长{{{{ app.extension_days }}}}个工作日，"
-                  "最迟于{{ due|date:'Y年n月j日' }}前答复。"
+                  "最迟于{{ due|date:'Y年n月j日' }}前答复{% if app.due_provisional %}（该年度放假安排公布后可能调整）{% endif %}。"
                   "{% if app.extension_reason %}\n\n延期理由：{{ app.extension_reason }}{% endif %}\n\n"
                   + SIGNATURE),
     "fee": ("收费通知书",

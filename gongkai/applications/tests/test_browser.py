@@ -67,7 +67,7 @@ class ApplicationBrowserTestCase(BrowserTestCase):
         citizen.click("main button[type=submit]")
         assert "居民身份证号不正确" in citizen.inner_text(".form-errors")
         assert citizen.input_value("#id_description") == "翠竹街道2021年老旧小区改造项目的立项批复"
-        self.assert_accessible(citizen, TAGS)
+        self.assert_no_csp_violations(citizen)
         self.screenshot(citizen, "application-form-errors")
         citizen.fill("#id_id_number", "")
         citizen.focus("#id_id_number")
@@ -75,7 +75,6 @@ class ApplicationBrowserTestCase(BrowserTestCase):
         citizen.keyboard.press("Enter")  # submits the form from the keyboard
         citizen.locator("#tracking-code").wait_for()
         code = citizen.inner_text("#tracking-code")
-        self.assert_accessible(citizen, TAGS)
         self.assert_no_csp_violations(citizen)
         self.screenshot(citizen, "application-receipt")
         app = Application.objects.get(tracking_code=code)
@@ -85,14 +84,16 @@ class ApplicationBrowserTestCase(BrowserTestCase):
         self.step(staff, app, "confirm")
         self.step(staff, app, "request_supplement", {"#id_request": "请写明项目所在社区。"})
 
-        # The citizen, in a new browser, finds the case by code and contact, and supplements.
-        citizen = self.new_page(java_script_enabled=False)
+        # The citizen, in a new browser (JavaScript on, so axe-core can run there), finds the
+        # case by code and contact, and supplements.
+        citizen = self.new_page()
         citizen.goto(f"{self.live_server_url}/applications/status/")
         self.type_field(citizen, "#id_code", code)
         self.type_field(citizen, "#id_contact", "wang@example.com")
         citizen.keyboard.press("Enter")
         citizen.locator(".stages").wait_for()
         assert "请写明项目所在社区。" in citizen.inner_text("main")
+        self.assert_accessible(citizen, TAGS)
         citizen.fill("#id_text", "翠竹北社区。")
         citizen.click("main button[type=submit]")
         assert "补正内容已提交" in citizen.inner_text("main")
@@ -117,7 +118,7 @@ class ApplicationBrowserTestCase(BrowserTestCase):
         self.assert_accessible(citizen, TAGS)
         self.screenshot(citizen, "application-status")
         with citizen.expect_download() as download:
-            citizen.click("text=批复.txt")
+            citizen.click("main a:text('批复.txt')")
         assert download.value.suggested_filename == "批复.txt"
         with citizen.expect_download() as download:
             citizen.click(".downloads a:text('PDF')")
@@ -131,3 +132,27 @@ class ApplicationBrowserTestCase(BrowserTestCase):
         assert response.status == 404
         other.goto(f"{self.live_server_url}/admin/applications/application/dashboard/")
         assert code not in other.content()
+
+    def test_the_form_with_errors_and_the_receipt_pass_axe(self):
+        page = self.new_page()
+        for elder in (False, True):
+            if elder:
+                page.goto(f"{self.live_server_url}/display/?elder=1&next=/")
+            page.goto(f"{self.live_server_url}/agencies/{self.cuizhu.pk}/apply/")
+            page.fill("#id_id_number", "123")
+            with page.expect_navigation():
+                page.click("main button[type=submit]")
+            assert "请选择申请人类型" in page.inner_text(".form-errors")
+            self.assert_accessible(page, TAGS)
+            page.check("#id_applicant_type_0")
+            page.fill("#id_name", "王小明")
+            page.fill("#id_id_number", PERSON_ID)
+            page.fill("#id_phone", "13800001111")
+            page.fill("#id_description", "立项批复")
+            page.check("#id_form_wanted_0")
+            page.check("#id_delivery_wanted_3")
+            with page.expect_navigation():
+                page.click("main button[type=submit]")
+            page.locator("#tracking-code").wait_for()
+            self.assert_accessible(page, TAGS)
+            self.assert_no_csp_violations(page)
