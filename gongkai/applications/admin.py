@@ -241,6 +241,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         app = self._case(request, object_id)
+        cases.close_if_expired(app)
         # The handler has now seen any due date the calendar moved.
         if app.assignee_id in (None, request.user.pk) and sees_personal_data(request.user, app):
             app.events.filter(seen=False).update(seen=True)

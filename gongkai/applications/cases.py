@@ -375,6 +375,15 @@ def note(app, *, user, text: str, ip=None):
     return log(app, EventKind.NOTE, text.strip(), user=user, ip=ip)
 
 
+def close_if_expired(app, today: dt.date | None = None) -> bool:
+    """The check on access (the case page, the admin): a case whose 补正 or payment deadline
+    passed is closed now, even if the daily ``tick`` has not run yet."""
+    reason = deadlines.expired(app, today or _today())
+    if reason:
+        close_expired(app, reason)
+    return bool(reason)
+
+
 def tick(today: dt.date | None = None) -> list[Application]:
     """Close every open case whose 补正 or payment deadline has passed; returns them."""
     today = today or _today()

@@ -126,6 +126,7 @@ STAGES = [Stage.REGISTERED, Stage.REVIEW, Stage.PROCESSING, Stage.REPLIED, Stage
 @never_cache
 def case(request, code):
     app = _case(request, code)
+    cases.close_if_expired(app)
     form = SupplementForm(request.POST if request.method == "POST" else None) if app.awaiting_supplement else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

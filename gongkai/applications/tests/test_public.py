@@ -154,3 +154,18 @@ class PublicPagesTests(BaseTestCase):
         path = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, path, True)
         return path
+
+
+class OnAccessTests(BaseTestCase):
+    def test_an_expired_supplement_closes_the_case_when_it_is_opened(self):
+        handler = staff_user("handler_x", (self.cuizhu, Role.EDITOR))
+        received = dt.date.today() - dt.timedelta(days=3)
+        app = make_application(self.cuizhu, received_on=received)
+        cases.request_supplement(app, user=handler, request="请写明年份", on=received,
+                                 deadline=dt.date.today() - dt.timedelta(days=1))
+        self.client.post(reverse("application_status"), {"code": app.tracking_code,
+                                                          "contact": app.phone})
+        page = self.client.get(reverse("application_case", args=[app.tracking_code]))
+        self.assertContains(page, "逾期不补正")
+        app.refresh_from_db()
+        self.assertEqual(app.outcome, "other_no_supplement")
