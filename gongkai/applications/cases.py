@@ -67,6 +67,13 @@ def _check(user, action, app) -> None:
         raise PermissionDenied("您没有权限办理此机关的政府信息公开申请。")
 
 
+def _lock(app) -> None:
+    """Hold the case's row for this step and read it afresh: two people pressing the same
+    button at once get one step and one clear refusal, not two."""
+    Application.objects.select_for_update().filter(pk=app.pk).exists()
+    app.refresh_from_db()
+
+
 def _require_open(app) -> None:
     if not app.is_open:
         raise CaseError("该申请已答复或归档，不能再办理此步骤。")
@@ -109,6 +116,7 @@ def confirm_receipt(app, *, user, received_on: dt.date | None = None, ip=None):
     """The agency confirms an online application; the receipt date is the day both sides
     confirmed (art. 31), today unless given."""
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     if app.stage != Stage.REGISTERED or app.received_on:
         raise CaseError("该申请已确认收到。")
     app.received_on = received_on or _today()
@@ -127,6 +135,7 @@ def confirm_receipt(app, *, user, received_on: dt.date | None = None, ip=None):
 @transaction.atomic
 def accept(app, *, user, ip=None):
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     if app.stage != Stage.REVIEW:
         raise CaseError("只有审核阶段的申请可以转入办理。")
     if app.awaiting_supplement:
@@ -142,6 +151,7 @@ def request_supplement(app, *, user, request: str, deadline: dt.date | None = No
                        on: dt.date | None = None, ip=None):
     """The one 补正 notice, within 7 working days of receipt, saying what and by when."""
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     _require_open(app)
     on = on or _today()
     if not app.received_on or app.stage not in (Stage.REVIEW, Stage.PROCESSING):
@@ -172,6 +182,7 @@ def supplement(app, *, text: str, user=APPLICANT, on: dt.date | None = None, ip=
     """The supplement arrives (from the applicant online, or recorded by staff): the 20
     working days start again from this day."""
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     _require_open(app)
     if not app.awaiting_supplement:
         raise CaseError("该申请没有待补正的事项。")
@@ -196,6 +207,7 @@ def extend(app, *, user, days: int, approved_by: str, reason: str = "",
     """The one extension (art. 33): at most 20 working days, approved by the office's head,
     and the applicant told."""
     _check(user, Action.APPROVE_EXTENSION, app)
+    _lock(app)
     _require_open(app)
     if app.extension_days:
         raise CaseError("答复期限只能延长一次（条例第三十三条）。")
@@ -220,6 +232,7 @@ def extend(app, *, user, days: int, approved_by: str, reason: str = "",
 def pause(app, *, user, kind: str, party: str = "", on: dt.date | None = None, ip=None):
     """Consult a third party (art. 32) or a co-producing agency (art. 34): the clock stops."""
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     _require_open(app)
     if kind not in (PauseKind.THIRD_PARTY, PauseKind.CO_AGENCY):
         raise CaseError("请选择征求意见的对象类型。")
@@ -237,6 +250,8 @@ def pause(app, *, user, kind: str, party: str = "", on: dt.date | None = None, i
 @transaction.atomic
 def resume(app, stop: Pause, *, user, on: dt.date | None = None, ip=None):
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
+    stop.refresh_from_db()
     if stop.application_id != app.pk or stop.ended_on:
         raise CaseError("该期限中止已结束。")
     on = on or _today()
@@ -255,6 +270,7 @@ def fee_notice(app, *, user, method: str, pages: int | None = None,
     """A 收费通知 (国办函〔2020〕109号): the amount by one method, a deadline; the clock stops
     until payment."""
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     _require_open(app)
     if app.fee_notice_on:
         raise CaseError("该申请已发出收费通知。")
@@ -282,6 +298,7 @@ def fee_notice(app, *, user, method: str, pages: int | None = None,
 @transaction.atomic
 def fee_paid(app, *, user, on: dt.date | None = None, ip=None):
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     _require_open(app)
     if not app.awaiting_payment:
         raise CaseError("该申请没有待缴的信息处理费。")
@@ -301,6 +318,7 @@ def reply(app, *, user, outcome: str, explanation: str = "", documents=(), uploa
     """Answer the application with one of Table 3's outcomes; the letter is made from its
     template and kept on the case."""
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     _require_open(app)
     if outcome not in Outcome.values:
         raise CaseError("请选择答复类型。")
@@ -330,6 +348,9 @@ def reply(app, *, user, outcome: str, explanation: str = "", documents=(), uploa
 @transaction.atomic
 def close_expired(app, reason: str, *, on: dt.date | None = None):
     """Close a case whose applicant did not supplement or pay in time (run by ``tick``)."""
+    _lock(app)
+    if not app.is_open:
+        return app
     outcome = {"supplement": Outcome.NO_SUPPLEMENT, "fee": Outcome.FEE_UNPAID}[reason]
     on = on or _today()
     app.outcome, app.replied_on, app.stage = outcome, on, Stage.REPLIED
@@ -344,6 +365,7 @@ def close_expired(app, reason: str, *, on: dt.date | None = None):
 @transaction.atomic
 def archive(app, *, user, ip=None):
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     if app.stage != Stage.REPLIED:
         raise CaseError("答复后才能归档。")
     app.stage, app.archived_at = Stage.ARCHIVED, timezone.now()
@@ -357,6 +379,7 @@ def archive(app, *, user, ip=None):
 @transaction.atomic
 def assign(app, *, user, assignee, ip=None):
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     if assignee is not None and not perms.can(assignee, Action.HANDLE_APPLICATIONS, app):
         raise CaseError("承办人须为本机关工作人员。")
     app.assignee = assignee
@@ -370,6 +393,7 @@ def assign(app, *, user, assignee, ip=None):
 @transaction.atomic
 def note(app, *, user, text: str, ip=None):
     _check(user, Action.HANDLE_APPLICATIONS, app)
+    _lock(app)
     if not text.strip():
         raise CaseError("请填写备注内容。")
     return log(app, EventKind.NOTE, text.strip(), user=user, ip=ip)
