@@ -8,13 +8,11 @@ only its cases; the site administrator sees every case, but the applicant's pers
 masked. Every step goes through ``gongkai.applications.cases``.
 """
 
-import datetime as dt
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,7 +26,7 @@ from gongkai.accounts.permissions import Action
 from gongkai.catalog.models import Agency
 
 from . import cases, deadlines, letters, staff_forms
-from .models import Application, EventKind, LetterTemplate, PauseKind, Stage
+from .models import Application, Event, EventKind, LetterTemplate, PauseKind, Stage
 from .outcomes import Outcome
 from .views import letter_response
 
@@ -131,9 +129,7 @@ class DueFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return open_cases.filter(due_on__lt=today)
         if self.value() == "nearly":
-            soon = [a.pk for a in open_cases.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=10))
-                    if deadlines.flag(a.due_on, today) == "nearly"]
-            return open_cases.filter(pk__in=soon)
+            return open_cases.filter(due_on__range=(today, deadlines.nearly_due_limit(today)))
         if self.value() == "waiting":
             return open_cases.filter(Q(supplement_requested_on__isnull=False, supplemented_on__isnull=True)
                                      | Q(fee_notice_on__isnull=False, fee_paid_on__isnull=True))
@@ -180,7 +176,16 @@ class ApplicationAdmin(admin.ModelAdmin):
             name = obj.name if sees_personal_data(request.user, obj) else mask(obj.name)
             return f"{name}（{obj.get_applicant_type_display()}）"
 
-        display = list(super().get_list_display(request))
+        today = timezone.localdate()
+        limit = []  # counted once per page, on first use
+
+        @admin.display(description="答复期限", ordering="due_on")
+        def due(obj):
+            if not limit:
+                limit.append(deadlines.nearly_due_limit(today))
+            return due_html(obj, today, limit[0])
+
+        display = [due if f == "due" else f for f in super().get_list_display(request)]
         return [*display[:2], applicant, *display[2:]]
 
     @admin.display(description="阶段", ordering="stage")
@@ -188,7 +193,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return obj.get_stage_display()
 
     @admin.display(description="答复期限", ordering="due_on")
-    def due(self, obj):
+    def due(self, obj):  # the list uses get_list_display's, which counts 临近期限 once a page
         return due_html(obj, timezone.localdate())
 
     def changelist_view(self, request, extra_context=None):
@@ -393,15 +398,17 @@ class ApplicationAdmin(admin.ModelAdmin):
         today = timezone.localdate()
         cases_qs = self.get_queryset(request).filter(
             stage__in=[Stage.REGISTERED, Stage.REVIEW, Stage.PROCESSING]).select_related(
-            "agency", "assignee").order_by(F("due_on").asc(nulls_last=True), "submitted_at")
+            "agency", "assignee").annotate(unread=Exists(Event.objects.filter(
+                application=OuterRef("pk"), seen=False))).order_by(
+            F("due_on").asc(nulls_last=True), "submitted_at")
         agency = request.GET.get("agency", "")
         if agency.isdigit():
             cases_qs = cases_qs.filter(agency_id=int(agency))
-        rows = []
+        rows, limit = [], deadlines.nearly_due_limit(today)
         for app in cases_qs[:500]:
-            rows.append({"app": app, "flag": deadlines.flag(app.due_on, today),
+            rows.append({"app": app, "flag": deadlines.flag(app.due_on, today, limit),
                          "applicant": app.name if sees_personal_data(request.user, app) else mask(app.name),
-                         "unread": app.events.filter(seen=False).exists()})
+                         "unread": app.unread})
         per_agency = (self.get_queryset(request).filter(
             stage__in=[Stage.REGISTERED, Stage.REVIEW, Stage.PROCESSING]).values(
             "agency", "agency__name").annotate(open=Count("pk"), overdue=Count(
@@ -419,14 +426,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/applications/dashboard.html", context)
 
 
-def due_html(obj, today):
+def due_html(obj, today, limit=None):
     if obj.replied_on:
         return f"已于 {obj.replied_on} 答复"
     if obj.awaiting_supplement:
         return format_html("等待补正（至 {}）", obj.supplement_deadline)
     if not obj.due_on:
         return "确认收到后起算"
-    flag = deadlines.flag(obj.due_on, today)
+    flag = deadlines.flag(obj.due_on, today, limit)
     label = {"overdue": "已超期", "nearly": "临近期限"}.get(flag, "")
     return format_html('<span class="due due-{}">{}{}{}</span>', flag or "ok", obj.due_on,
                        "（暂定）" if obj.due_provisional else "", f" · {label}" if label else "")

@@ -120,12 +120,18 @@ def expired(app, today: dt.date) -> str | None:
     return None
 
 
-def flag(due_on: dt.date | None, today: dt.date) -> str:
-    """"overdue", "nearly" (within NEARLY_DUE_DAYS working days) or ""."""
+def nearly_due_limit(today: dt.date) -> dt.date:
+    """The last due date that counts as 临近期限 today (NEARLY_DUE_DAYS working days on):
+    one count for a whole list, not one per case."""
+    return add_working_days(today, NEARLY_DUE_DAYS).date
+
+
+def flag(due_on: dt.date | None, today: dt.date, limit: dt.date | None = None) -> str:
+    """"overdue", "nearly" (due within NEARLY_DUE_DAYS working days) or ""."""
     if due_on is None:
         return ""
     if due_on < today:
         return "overdue"
-    if working_days_between(today, due_on) <= NEARLY_DUE_DAYS:
+    if due_on <= (limit or nearly_due_limit(today)):
         return "nearly"
     return ""

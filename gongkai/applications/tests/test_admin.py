@@ -167,3 +167,19 @@ class RegisterAdminTests(StaffTestCase):
         assert response.status_code == 302
 
 
+
+
+class DashboardCostTests(StaffTestCase):
+    def test_the_dashboard_costs_the_same_for_5_or_30_cases(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(self.editor_a)
+        counts = []
+        for n in (5, 30):
+            while Application.objects.count() < n:
+                make_application(self.cuizhu, received_on=dt.date.today())
+            with CaptureQueriesContext(connection) as queries:
+                assert self.client.get(f"{BASE}dashboard/").status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], counts
