@@ -60,6 +60,11 @@ SETTINGS = [
     Setting("GONGKAI_REQUIRE_OTP", "False",
             "True: every superuser must sign in to the admin with a TOTP code (two-step "
             "verification); one without a device is sent to enrol first. Other staff may enrol."),
+    Setting("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend",
+            "Django e-mail backend for notices to applicants and staff; "
+            "django.core.mail.backends.smtp.EmailBackend sends through GONGKAI_EMAIL_HOST."),
+    Setting("GONGKAI_EMAIL_HOST", "localhost", "SMTP server (with the smtp backend), port 25."),
+    Setting("GONGKAI_EMAIL_FROM", "noreply@localhost", "Sender address of those e-mails."),
     Setting("GONGKAI_ATTACHMENT_MAX_MB", "50",
             "Largest attachment staff may upload, in MB (PDF, DOCX, XLSX, OFD, images, ZIP)."),
     Setting("GONGKAI_ATTACHMENT_EXTRACT", "background",

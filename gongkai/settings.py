@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "gongkai.privacy",
     "gongkai.search",
     "gongkai.questions",
+    "gongkai.applications",
     "gongkai.staff",
     "gongkai.web",
     "gongkai.api",
@@ -156,6 +157,11 @@ STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True
 
+# 依申请公开 (gongkai/applications): reply files under MEDIA_ROOT too (served only through the
+# case's own status page); notices by e-mail.
+EMAIL_BACKEND = envstr("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("GONGKAI_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = envstr("GONGKAI_EMAIL_FROM", "noreply@localhost")
 # Attachments (docs/editing.md): stored under MEDIA_ROOT and served only through the
 # download view, which checks the document is public; there is no MEDIA_URL on purpose.
 MEDIA_ROOT = DATA_DIR / "media"

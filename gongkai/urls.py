@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", include("gongkai.web.health")),
     path("search/", search_page, name="search"),
+    path("", include("gongkai.applications.urls")),
     path("api/v1/", api.urls),
     path("api/docs", api_docs, name="api-docs"),
     path("", include("gongkai.web.urls")),

@@ -35,19 +35,26 @@ class Action(StrEnum):
     SCHEDULE = "schedule"
     MANAGE_STAFF = "manage_staff"
     MANAGE_CLASSIFICATION = "manage_classification"
+    # 依申请公开 (gongkai/applications): every role of an agency handles its cases; a
+    # reviewer or manager (the office's head) approves an extension (条例 art. 33).
+    HANDLE_APPLICATIONS = "handle_applications"
+    APPROVE_EXTENSION = "approve_extension"
 
 
 ACTION_LABELS = {
     Action.VIEW: "查看", Action.EDIT: "编辑", Action.SUBMIT: "送审", Action.APPROVE: "审核发布",
     Action.SEND_BACK: "退回修改", Action.WITHDRAW: "撤回", Action.SCHEDULE: "定时发布或撤回",
     Action.MANAGE_STAFF: "管理工作人员", Action.MANAGE_CLASSIFICATION: "管理分类",
+    Action.HANDLE_APPLICATIONS: "办理依申请公开", Action.APPROVE_EXTENSION: "批准延期答复",
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.EDITOR: frozenset({Action.VIEW, Action.EDIT, Action.SUBMIT}),
+    Role.EDITOR: frozenset({Action.VIEW, Action.EDIT, Action.SUBMIT, Action.HANDLE_APPLICATIONS}),
     Role.REVIEWER: frozenset({Action.VIEW, Action.APPROVE, Action.SEND_BACK, Action.WITHDRAW,
-                              Action.SCHEDULE}),
-    Role.MANAGER: frozenset({Action.VIEW, Action.MANAGE_STAFF, Action.MANAGE_CLASSIFICATION}),
+                              Action.SCHEDULE, Action.HANDLE_APPLICATIONS,
+                              Action.APPROVE_EXTENSION}),
+    Role.MANAGER: frozenset({Action.VIEW, Action.MANAGE_STAFF, Action.MANAGE_CLASSIFICATION,
+                             Action.HANDLE_APPLICATIONS, Action.APPROVE_EXTENSION}),
 }
 
 _CACHE = "_gongkai_roles"

@@ -85,3 +85,28 @@ def doc_no_prefix(value: str | None) -> str:
 def format_index_no(pattern: str, *, agency_code: str, year: int, serial: int) -> str:
     """Fill the configurable 索引号 pattern, e.g. ``{agency_code}/{year}-{serial:05d}``."""
     return pattern.format(agency_code=agency_code, year=year, serial=serial)
+
+
+# 居民身份证号 (GB 11643-1999): 6-digit area, 8-digit birth date, 3-digit sequence, check
+# character from ISO 7064 MOD 11-2.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_card_check_char(body: str) -> str:
+    """The 18th character of a 居民身份证号 whose first seventeen digits are ``body``."""
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def is_valid_id_card(number: str) -> bool:
+    """An 18-character 居民身份证号 with a real birth date and the right check character."""
+    import datetime as dt
+
+    number = (number or "").strip().upper()
+    if not re.fullmatch(r"\d{17}[0-9X]", number):
+        return False
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return id_card_check_char(number[:17]) == number[17]

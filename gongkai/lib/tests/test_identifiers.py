@@ -57,3 +57,13 @@ def test_a_doc_no_is_recognised_however_its_brackets_are_typed():
     for not_one in ("", "第十二条", "2018年71号", "国办函〔2018〕", "关于印发《方案》的通知"):
         assert not is_doc_no(not_one), not_one
     assert doc_no_prefix("深罗府2021 3号") == "深罗府"
+
+
+def test_id_card():
+    from gongkai.lib.identifiers import is_valid_id_card
+
+    assert is_valid_id_card("11010519491231002X")
+    assert is_valid_id_card("11010519491231002x")
+    assert not is_valid_id_card("110105194912310021")  # wrong check character
+    assert not is_valid_id_card("11010519491331002X")  # no 13th month
+    assert not is_valid_id_card("1101051949123100")

@@ -18,9 +18,11 @@ from gongkai.documents.workflow import WorkflowError
 
 # What each role may do in its own agency — restated here, not read from the code.
 EXPECTED = {
-    "editor": {"view", "edit", "submit"},
-    "reviewer": {"view", "approve", "send_back", "withdraw", "schedule"},
-    "manager": {"view", "manage_staff", "manage_classification"},
+    "editor": {"view", "edit", "submit", "handle_applications"},
+    "reviewer": {"view", "approve", "send_back", "withdraw", "schedule", "handle_applications",
+                 "approve_extension"},
+    "manager": {"view", "manage_staff", "manage_classification", "handle_applications",
+                "approve_extension"},
     "nobody": set(),
 }
 

@@ -45,6 +45,9 @@ PAGES = {
     "exports": (lambda t: t.exports_page(), ".listing tbody a"),
     "not_found": (lambda t: "/documents/999999/", "main h1"),
     "admin_login": (lambda t: "/admin/login/", "#id_username"),
+    "apply": (lambda t: f"/agencies/{t.cuizhu.pk}/apply/", "#id_id_number"),
+    "application_status": (lambda t: "/applications/status/", "#id_code"),
+    "application_case": (lambda t: t.application_case(), ".stages li.current"),
 }
 MODES = ("normal", "elder")
 FONTS = ("large", "small")
@@ -95,6 +98,18 @@ class AccessibilityTestCase(BrowserTestCase):
 
         bump()
         return "/regulations/?validity=all"
+
+    def application_case(self) -> str:
+        """A replied application's status page, opened with its code and contact."""
+        from gongkai.applications.tests.helpers import replied_application
+
+        app = replied_application(self.cuizhu, self.summary)
+        self.page.goto(self.live_server_url + "/applications/status/")
+        self.page.fill("#id_code", app.tracking_code)
+        self.page.fill("#id_contact", app.phone)
+        with self.page.expect_navigation():
+            self.page.click(".application-form button[type=submit]")
+        return f"/applications/{app.tracking_code}/"
 
     def guide_page(self) -> str:
         """The 公开指南 of the demo data (every field filled, several paragraphs)."""

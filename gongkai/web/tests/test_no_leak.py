@@ -113,6 +113,13 @@ class NoLeakTestCase(StaffTestCase):
             published_at=aware(2020, 1, 1), genre=cls.rules, validity=Validity.REPEALED,
             superseded_by=cls.hidden_docs["draft"], repealed_on=dt.date(2024, 1, 1),
             body=f"<p>{COMMON}旧办法。</p>")
+        # An application: its personal data shows only on its own status page (code + contact).
+        from gongkai.applications.tests.helpers import replied_application
+
+        cls.application = replied_application(
+            cls.cuizhu, cls.hidden_docs["on_request"], name="mkapplicantzq",
+            description="mkapplicantzq 所需信息", email="mkapplicantzq@example.com")
+        cls.markers["application"] = "mkapplicantzq"
 
     def setUp(self):
         # The nightly dumps (gongkai export --dump), written where /exports/ serves them.
@@ -162,6 +169,12 @@ class NoLeakTestCase(StaffTestCase):
                 self.live.get_absolute_url(), self.repealed.get_absolute_url(),
                 self.summary.get_absolute_url(), self.live_file.get_absolute_url()]
         urls += [d.get_absolute_url() for d in self.hidden_docs.values()]
+        code = self.application.tracking_code
+        urls += [f"/agencies/{a}/apply/", "/applications/status/", "/applications/receipt/",
+                 f"/applications/status/?code={code}", f"/applications/{code}/",
+                 f"/applications/{code}/letter.pdf", f"/applications/{code}/letter.print",
+                 f"/applications/{code}/files/1/",
+                 f"/applications/{code}/documents/{self.hidden_docs['on_request'].pk}/"]
         # Feeds (each kind, both flavours), sitemaps, robots.txt, the bulk downloads.
         feeds = ["/feeds/{}/", f"/feeds/agencies/{a}/{{}}/", f"/feeds/agencies/{b}/{{}}/",
                  f"/feeds/topics/{self.topic.parent_id}/{{}}/",
@@ -207,6 +220,10 @@ class NoLeakTestCase(StaffTestCase):
     def test_the_routes_are_all_walked(self):
         """A new public route must join public_urls() (or this list, if it is no page)."""
         walked = {"", "healthz", "agencies/<int:pk>/", "agencies/<int:pk>/documents/",
+                  "agencies/<int:pk>/apply/", "applications/receipt/", "applications/status/",
+                  "applications/<str:code>/", "applications/<str:code>/letter.<str:fmt>",
+                  "applications/<str:code>/files/<int:file_id>/",
+                  "applications/<str:code>/documents/<int:document_id>/",
                   "agencies/<int:pk>/guide/",
                   "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/",
                   "feeds/<flavour:flavour>/", "feeds/agencies/<int:pk>/<flavour:flavour>/",
@@ -334,6 +351,10 @@ class NoLeakTestCase(StaffTestCase):
                 f"&field_name=superseded_by&term={quote(COMMON)}",
                 "/admin/autocomplete/?app_label=documents&model_name=document"
                 "&field_name=superseded_by&term=mk"]
+        case = f"/admin/applications/application/{self.application.pk}/"
+        urls += ["/admin/applications/application/", "/admin/applications/application/dashboard/",
+                 case + "change/",
+                 case + "step/note/", case + "letter/disclosed/print/"]
         documents = [*self.hidden_docs.values(), self.live, self.repealed]
         for d in documents:
             base = f"/admin/documents/document/{d.pk}/"
