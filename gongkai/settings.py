@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.questions",
     "gongkai.applications",
+    "gongkai.reports",
     "gongkai.staff",
     "gongkai.web",
 ]

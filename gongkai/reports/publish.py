@@ -1,0 +1,45 @@
+"""Publishing a report: it becomes a catalogue document (genre 年度报告) that goes to review
+through the normal workflow — never published directly — and only when every check passes."""
+
+import datetime as dt
+
+from django.db import transaction
+
+from gongkai.catalog.models import Genre
+from gongkai.documents import workflow
+from gongkai.documents.models import Document, Status
+
+from .build import build
+from .checks import check
+from .models import AnnualReport
+from .render import to_html
+
+GENRE = "年度报告"
+
+
+class PublishError(Exception):
+    """The report cannot be submitted; the message says why, naming the failing cells."""
+
+
+@transaction.atomic
+def submit(report: AnnualReport, *, user=None, ip=None, government: bool = False) -> Document:
+    """Write the report into its catalogue document and send it to review."""
+    built = build(report.agency, report.year, government=government)
+    failures = check(built)
+    if failures:
+        raise PublishError("勾稽校验未通过，不能发布：" + "；".join(map(str, failures)))
+    doc = report.document or Document(agency=report.agency, status=Status.DRAFT)
+    doc.title = built.title
+    doc.body = to_html(built)
+    doc.genre, _ = Genre.objects.get_or_create(name=GENRE)
+    doc.written_on = doc.written_on or dt.date.today()
+    doc.abstract = built.figures_sentence[:100]
+    try:
+        workflow.save_edit(doc, user=user, ip=ip)
+        workflow.submit(doc, user=user, ip=ip)
+    except workflow.WorkflowError as e:
+        raise PublishError(str(e)) from None
+    if report.document_id != doc.pk:
+        report.document = doc
+        AnnualReport.objects.filter(pk=report.pk).update(document=doc)
+    return doc
