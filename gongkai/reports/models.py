@@ -25,7 +25,8 @@ class AnnualReportQuerySet(models.QuerySet):
         one definition of public: Document.objects.published()), or loaded from a report
         already published elsewhere."""
         return self.filter(models.Q(loaded__isnull=False)
-                           | models.Q(document__in=Document.objects.published()))
+                           | models.Q(document__in=Document.objects.published(),
+                                      submitted__isnull=False))
 
 
 class AnnualReport(models.Model):
@@ -45,6 +46,8 @@ class AnnualReport(models.Model):
                                      help_text="信息处理费的收取情况由系统按登记的缴费自动写入。")
     loaded = models.JSONField("已公布报告的数字", null=True, blank=True, editable=False,
                               help_text="按已公布的往年报告录入的全部数字，不再按数据重新计算。")
+    submitted = models.JSONField("送审时的数字", null=True, blank=True, editable=False,
+                                 help_text="送审时生成的报告（JSON 格式），审核发布后即为公布的数字。")
     document = models.OneToOneField(Document, verbose_name="发布为", null=True, blank=True,
                                     editable=False, on_delete=models.SET_NULL,
                                     related_name="annual_report")
@@ -60,6 +63,11 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def published_figures(self) -> dict | None:
+        """The figures as published, in the JSON format; call only on ``public()`` rows."""
+        return self.loaded or self.submitted
 
     def table4_counts(self) -> dict[tuple[str, ...], dict[str, int]]:
         return {group: {outcome: getattr(self, table4_field(group, outcome))

@@ -9,7 +9,7 @@ from gongkai.catalog.models import Genre
 from gongkai.documents import workflow
 from gongkai.documents.models import Document, Status
 
-from .build import build
+from .build import build, to_json
 from .checks import check
 from .models import AnnualReport
 from .render import to_html
@@ -29,6 +29,10 @@ def submit(report: AnnualReport, *, user=None, ip=None, government: bool = False
     if failures:
         raise PublishError("勾稽校验未通过，不能发布：" + "；".join(map(str, failures)))
     doc = report.document or Document(agency=report.agency, status=Status.DRAFT)
+    if doc.is_live:
+        # The statistics page shows the figures sent to review; a correction of a published
+        # report would show before its review. Not supported yet (docs/reports.md).
+        raise PublishError("该年度报告已发布，不能再次送审；如需更正，请联系网站管理员。")
     doc.title = built.title
     doc.body = to_html(built)
     doc.genre, _ = Genre.objects.get_or_create(name=GENRE)
@@ -39,7 +43,7 @@ def submit(report: AnnualReport, *, user=None, ip=None, government: bool = False
         workflow.submit(doc, user=user, ip=ip)
     except workflow.WorkflowError as e:
         raise PublishError(str(e)) from None
-    if report.document_id != doc.pk:
-        report.document = doc
-        AnnualReport.objects.filter(pk=report.pk).update(document=doc)
+    # What the reviewer approves is what the statistics page will show.
+    report.document, report.submitted = doc, to_json(built)
+    AnnualReport.objects.filter(pk=report.pk).update(document=doc, submitted=report.submitted)
     return doc

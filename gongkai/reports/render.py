@@ -46,7 +46,7 @@ def grids(report: Report) -> list[Grid]:
                 seen.add((depth, label))
                 t3.rows.append((depth, label, []))
         t3.rows.append((len(row) - 1, row[-1], [str(report.table3[row][c]) for c in COLUMNS]))
-    t4 = Grid(L.TABLE4, ["", *L.TABLE4_OUTCOMES], [])
+    t4 = Grid(L.TABLE4, ["类别", *L.TABLE4_OUTCOMES], [])
     for group in L.TABLE4_GROUPS:
         t4.rows.append((0, "·".join(group), [str(report.table4[group][c])
                                              for c in L.TABLE4_OUTCOMES]))
