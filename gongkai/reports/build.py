@@ -47,6 +47,7 @@ class Report:
     fee_yuan: int = 0
     published_documents: int = 0  # 主动公开 in the year, all genres
     previous_in_force: dict[str, int] | None = None  # last year's 现行有效 per genre
+    government: bool = False  # the sum of an agency's and its agencies' reports
     missing: list[str] = field(default_factory=list)  # a government's agencies without a report
     notes: list[str] = field(default_factory=list)
 
@@ -66,14 +67,16 @@ class Report:
         out = t3[(outcomes.CARRIED_OUT,)]["总计"]
         rec = self.table4[(L.RECONSIDERATION,)][L.TOTAL]
         lit = sum(self.table4[g][L.TOTAL] for g in L.TABLE4_GROUPS[1:])
-        return (f"{self.year}年，本机关主动公开政府信息{self.published_documents}条，其中制发规章"
+        who = "本级政府及所属机构" if self.government else "本机关"
+        return (f"{self.year}年，{who}主动公开政府信息{self.published_documents}条，其中制发规章"
                 f"{self.cell2(L.RULES, L.ISSUED)}件、行政规范性文件{self.cell2(L.NORMATIVE, L.ISSUED)}件；"
                 f"新收政府信息公开申请{new}件，上年结转{carried}件，办结{done}件，"
                 f"结转下年度继续办理{out}件；行政复议{rec}件，行政诉讼{lit}件。")
 
     @property
     def fee_sentence(self) -> str:
-        return f"{self.year}年，本机关收取信息处理费{self.fee_yuan}元。"
+        who = "本级政府及所属机构" if self.government else "本机关"
+        return f"{self.year}年，{who}收取信息处理费{self.fee_yuan}元。"
 
 
 def government_agencies(agency: Agency) -> list[Agency]:
@@ -180,7 +183,7 @@ def build(agency: Agency, year: int, *, government: bool = False) -> Report:
         published_documents=sum(p.published_documents for p in parts),
         previous_in_force=dict(sum((Counter(p.previous_in_force or {}) for p in parts),
                                    Counter())) or None,
-        missing=[a.name for a in members if a.pk not in have],
+        government=True, missing=[a.name for a in members if a.pk not in have],
         notes=[n for p in parts for n in p.notes])
     return total
 

@@ -44,17 +44,20 @@ def guide(request, pk):
 def statistics(request, pk, government=False):
     """一屏可视 (web/statistics.py): the agency's key figures over the years; with
     ``government``, the agency and every agency under it (404 when it has none)."""
-    agency = get_object_or_404(Agency, pk=pk)
-    ids = [a.pk for a in government_agencies(agency)] if government else [agency.pk]
-    if government and len(ids) == 1:
-        raise Http404
+    ids = [pk]
+    if government:
+        ids = [a.pk for a in government_agencies(get_object_or_404(Agency, pk=pk))]
+        if len(ids) == 1:
+            raise Http404
     # A report loaded from its published text moves no catalogue generation: key on it too.
     stamp = AnnualReport.objects.filter(agency__in=ids).aggregate(m=Max("updated_at"))["m"]
     stamp = f"{len(ids)}-{stamp.timestamp() if stamp else 0}"
 
     def render_statistics():
+        agency = get_object_or_404(Agency, pk=pk)
         return render(request, "web/statistics.html", {
             "agency": agency, "government": government, "charts": stats.charts(ids),
+            "has_members": government or agency.children.exists(),
             "members": len(ids), "chart_width": stats.WIDTH, "bar_height": stats.BAR_HEIGHT})
 
     return cached_page(request, ("statistics", pk, government, stamp), render_statistics)

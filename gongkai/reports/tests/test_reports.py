@@ -234,6 +234,7 @@ class GovernmentTests(ReportWorld):
         self.assertEqual(report.table3[("一、本年新收政府信息公开申请数量",)]["总计"], 7)
         self.assertEqual(report.table4[(L.LITIGATION, L.AFTER)][L.TOTAL], 1)
         self.assertEqual(report.fee_yuan, 380)
+        self.assertIn("2025年，本级政府及所属机构收取信息处理费380元", report.fee_sentence)
         self.assertEqual(check(report), [])
 
 

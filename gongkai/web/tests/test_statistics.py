@@ -55,6 +55,8 @@ class StatisticsPageTests(ReportWorld):
         Agency.objects.filter(pk=self.cuizhu.pk).update(parent=district)
         load_public_report(self.cuizhu, 2024, 100)
         load_public_report(district, 2024, 20)
+        agency_page = self.client.get(f"/agencies/{district.pk}/statistics/").content.decode()
+        self.assertIn(f'href="/agencies/{district.pk}/statistics/government/"', agency_page)
         html = self.client.get(f"/agencies/{district.pk}/statistics/government/").content.decode()
         self.assertIn("含下属机构1个", html)
         self.assertIn("<th scope=\"row\">2024年</th><td>120</td>", html)
