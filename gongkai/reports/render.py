@@ -4,7 +4,9 @@ as DOCX. Both lay out the same ``grids(report)``, so they hold the same numbers.
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from gongkai.applications.stats import COLUMNS, ROWS
@@ -63,9 +65,12 @@ def to_html(report: Report) -> str:
     return render_to_string("reports/report_body.html", context(report))
 
 
-def to_page(report: Report) -> str:
-    """A whole printable page, for ``gongkai report --format html``."""
-    return render_to_string("reports/report_page.html", context(report))
+def to_page(report: Report, *, standalone: bool = True) -> str:
+    """A whole printable page: ``standalone`` (``gongkai report --format html``) carries its
+    stylesheet inside; served by the site it links it (the Content-Security-Policy forbids
+    inline styles)."""
+    css = Path(finders.find("gongkai/report.css")).read_text("utf-8") if standalone else ""
+    return render_to_string("reports/report_page.html", {**context(report), "css": css})
 
 
 def to_docx(report: Report) -> bytes:

@@ -5,12 +5,13 @@ a 年度报告 document in review (gongkai.reports.publish). Past years' publish
 imported from a JSON file in the format of ``gongkai report --format json``."""
 
 import json
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -25,7 +26,7 @@ from gongkai.reports.build import ReportFormatError, build, from_json, to_json
 from gongkai.reports.checks import check
 from gongkai.reports.models import AnnualReport, table4_field
 from gongkai.reports.publish import PublishError, submit
-from gongkai.reports.render import to_html
+from gongkai.reports.render import to_docx, to_html, to_page
 
 # Who keeps a report: the agency's managers (its 公开指南 and staff too) and its editors.
 KEEPERS = (Action.MANAGE_STAFF, Action.EDIT)
@@ -82,7 +83,11 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="报告预览")
     def preview(self, obj):
-        return format_html("<div class=\"report-preview\">{}</div>", to_html(self._built(obj)))
+        links = format_html('<p><a href="{}">打印页</a> · <a href="{}">下载 DOCX</a></p>',
+                            reverse("admin:reports_annualreport_print", args=[obj.pk]),
+                            reverse("admin:reports_annualreport_docx", args=[obj.pk]))
+        return format_html("{}<div class=\"report-preview\">{}</div>", links,
+                           to_html(self._built(obj)))
 
     def _built(self, obj):
         if not hasattr(obj, "_built"):
@@ -140,8 +145,33 @@ class AnnualReportAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:documents_document_change", args=[doc.pk]))
 
     def get_urls(self):
-        return [path("import/", self.admin_site.admin_view(self.import_view),
-                     name="reports_annualreport_import"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [path("import/", view(self.import_view), name="reports_annualreport_import"),
+                path("<path:object_id>/print/", view(self.print_view),
+                     name="reports_annualreport_print"),
+                path("<path:object_id>/docx/", view(self.docx_view),
+                     name="reports_annualreport_docx"),
+                *super().get_urls()]
+
+    def _viewable(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        return obj
+
+    def print_view(self, request, object_id):
+        """The report as it will be printed (staff's preview; the same numbers as the DOCX)."""
+        return HttpResponse(to_page(self._built(self._viewable(request, object_id)),
+                                    standalone=False))
+
+    def docx_view(self, request, object_id):
+        obj = self._viewable(request, object_id)
+        response = HttpResponse(
+            to_docx(self._built(obj)),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        name = quote(f"{obj.agency.name}{obj.year}年政府信息公开工作年度报告.docx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
 
     def import_view(self, request):
         if not self.has_add_permission(request):

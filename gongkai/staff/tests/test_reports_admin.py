@@ -1,11 +1,13 @@
 """The annual report in the admin: who may keep it, the checks and preview beside the form,
 保存并发布（送审） through the workflow, and importing a past year's published report."""
 
+import io
 import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import reverse
+from docx import Document as Docx
 
 from gongkai.accounts.models import Role
 from gongkai.accounts.tests.cast import staff_user
@@ -42,6 +44,19 @@ class ReportAdminTests(ReportWorld):
         self.post(licensing=15)
         self.saved.refresh_from_db()
         self.assertEqual(self.saved.licensing, 15)
+
+    def test_print_page_and_docx_download(self):
+        self.client.force_login(self.manager)
+        page = self.client.get(reverse("admin:reports_annualreport_print", args=[self.saved.pk])).content.decode()
+        self.assertIn("收取信息处理费380元", page)
+        self.assertIn("report.css", page)  # linked, not inline: the CSP forbids inline styles
+        self.assertNotIn("<style", page)
+        docx_url = reverse("admin:reports_annualreport_docx", args=[self.saved.pk])
+        docx = self.client.get(docx_url)
+        self.assertEqual(Docx(io.BytesIO(docx.content)).tables[1].rows[1].cells[0].text,
+                         "一、本年新收政府信息公开申请数量")
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(docx_url).status_code, 404)
 
     def test_a_failing_report_is_saved_but_not_sent_to_review(self):
         self.client.force_login(self.editor)
