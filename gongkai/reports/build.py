@@ -28,7 +28,7 @@ from gongkai.catalog.models import Agency
 from gongkai.documents.models import Document, Validity
 
 from . import forms_labels as L
-from .models import AnnualReport
+from .models import FIRST_YEAR, LAST_YEAR, AnnualReport
 
 Table = dict[tuple[str, ...], dict[str, int]]
 
@@ -256,7 +256,7 @@ def from_json(data: dict) -> Report:
         section1, section6 = data.get(L.SECTION1, {}), data.get(L.SECTION6, {})
         return Report(
             agency_name=data["机构"], agency_code=data.get("机构代码", ""),
-            year=int(data["年度"]), table2=t2, table3=t3, table4=t4,
+            year=_year(data["年度"]), table2=t2, table3=t3, table4=t4,
             overview=section1.get("正文", ""), problems=data.get(L.SECTION5, ""),
             other_matters=section6.get("正文", ""), fee_yuan=int(section6.get(L.FEE_YUAN, 0)),
             published_documents=int(section1.get("本年主动公开政府信息条数", 0)))
@@ -264,6 +264,12 @@ def from_json(data: dict) -> Report:
         raise ReportFormatError(f"缺少“{e.args[0]}”") from None
     except (TypeError, ValueError, ArithmeticError) as e:
         raise ReportFormatError(str(e)) from None
+
+
+def _year(value) -> int:
+    if not isinstance(value, int) or not FIRST_YEAR <= value <= LAST_YEAR:
+        raise ReportFormatError(f"“年度”应为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的整数，现为 {value!r}")
+    return value
 
 
 def _count(value, row, column) -> int:

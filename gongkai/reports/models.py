@@ -6,12 +6,16 @@ a past year loaded from its published text (``gongkai report --load``) keeps its
 ``loaded``, in the command's own JSON format, and is never recomputed.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from gongkai.catalog.models import Agency
 from gongkai.documents.models import Document
 
 from . import forms_labels as L
+
+# The 条例 took effect in 2008; the first annual reports cover that year.
+FIRST_YEAR, LAST_YEAR = 2008, 2100
 
 
 def table4_field(group: tuple[str, ...], outcome: str) -> str:
@@ -32,7 +36,8 @@ class AnnualReportQuerySet(models.QuerySet):
 class AnnualReport(models.Model):
     agency = models.ForeignKey(Agency, verbose_name="机构", on_delete=models.PROTECT,
                                related_name="annual_reports")
-    year = models.PositiveSmallIntegerField("年度")
+    year = models.PositiveSmallIntegerField(
+        "年度", validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)])
     licensing = models.PositiveIntegerField("行政许可 本年处理决定数量", default=0)
     penalties = models.PositiveIntegerField("行政处罚 本年处理决定数量", default=0)
     coercion = models.PositiveIntegerField("行政强制 本年处理决定数量", default=0)

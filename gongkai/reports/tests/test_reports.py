@@ -263,3 +263,10 @@ class CommandTests(ReportWorld):
                 call_command("report", load=str(src))
         with self.assertRaisesMessage(CommandError, "没有机构代码"):
             call_command("report", agency="000000000", year=2025)
+        with self.assertRaisesMessage(CommandError, "年度应在 2008 至 2100 之间，现为 0"):
+            call_command("report", agency="11440303007546460H", year=0)
+        with self.assertRaisesMessage(CommandError, "不是有效的年度报告 JSON"):
+            with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+                f.write("[1, 2]")
+                f.flush()
+                call_command("report", load=f.name)

@@ -14,7 +14,7 @@ from gongkai.catalog.models import Agency
 
 from ...build import ReportFormatError, build, from_json, to_json
 from ...checks import check
-from ...models import AnnualReport
+from ...models import FIRST_YEAR, LAST_YEAR, AnnualReport
 from ...render import to_docx, to_page
 
 
@@ -32,8 +32,10 @@ class Command(BaseCommand):
                **options):
         if load:
             return self._load(Path(load))
-        if not agency or not year:
+        if not agency or year is None:
             raise CommandError("请同时指定 --agency 机构代码 和 --year 年度（或用 --load 导入）。")
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise CommandError(f"年度应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间，现为 {year}。")
         found = Agency.objects.filter(code=agency.strip().upper()).first()
         if found is None:
             raise CommandError(f"没有机构代码为“{agency}”的机构。")
