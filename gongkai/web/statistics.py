@@ -127,7 +127,7 @@ def _appeals(reports: dict) -> Chart:
         t4 = r[L.TABLE4]
         return [t4[L.RECONSIDERATION]] + [t4[L.LITIGATION][k] for k in (L.DIRECT, L.AFTER)]
 
-    names = [L.RECONSIDERATION, f"{L.LITIGATION}（{L.DIRECT}）", f"{L.LITIGATION}（{L.AFTER}）"]
+    names = [L.RECONSIDERATION, f"诉讼·{L.DIRECT}", f"诉讼·{L.AFTER}"]
     bars = [Bar(f"{y}年", sum(g[L.TOTAL] for g in totals(r))) for y, r in reports.items()]
     rows = [[f"{y}年", name, *(g[o] for o in L.TABLE4_OUTCOMES)]
             for y, r in reports.items() for name, g in zip(names, totals(r), strict=True)]

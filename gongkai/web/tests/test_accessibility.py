@@ -28,6 +28,7 @@ PAGES = {
                          ".listing tbody a"),
     "guide": (lambda t: t.guide_page(), ".guide-contact"),
     "statistics": (lambda t: t.statistics_page(), ".stat-chart rect"),
+    "annual_report": (lambda t: t.annual_report_page(), ".doc-body table"),
     "document": (lambda t: t.summary.get_absolute_url(), ".record"),
     "document_seed_page": (lambda t: t.import_seed_page().get_absolute_url(),
                            ".doc-body :text(\"民生微实事\")"),
@@ -102,6 +103,16 @@ class AccessibilityTestCase(BrowserTestCase):
         AnnualReport.objects.create(agency=self.cuizhu, year=2022,
                                     loaded=to_json(build(self.cuizhu, 2022)))
         return f"/agencies/{self.cuizhu.pk}/statistics/"
+
+    def annual_report_page(self) -> str:
+        """A published annual report: its tables in a document's body."""
+        from gongkai.documents import workflow
+        from gongkai.reports.models import AnnualReport
+        from gongkai.reports.publish import submit
+
+        document = submit(AnnualReport.objects.create(agency=self.cuizhu, year=2022))
+        workflow.publish(document)
+        return document.get_absolute_url()
 
     def guide_page(self) -> str:
         """The 公开指南 of the demo data (every field filled, several paragraphs)."""
