@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from gongkai.applications.letters import font_path
 from gongkai.applications.stats import COLUMNS, ROWS
 
 from . import forms_labels as L
@@ -106,6 +107,49 @@ def to_docx(report: Report) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def to_pdf(report: Report) -> bytes:
+    """The report as PDF (fpdf2, with the CJK font the letters use), from the same grids."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    font = font_path()
+    pdf = FPDF(format="A4")
+    pdf.set_margins(18, 18, 18)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_font("cjk", fname=str(font),
+                 **({"collection_font_number": 0} if font.suffix == ".ttc" else {}))
+    pdf.add_page()
+    pdf.set_font("cjk", size=15)
+    pdf.multi_cell(0, 9, report.title, align="C", new_x="LMARGIN", new_y="NEXT")
+
+    def section(heading, lines):
+        pdf.set_font("cjk", size=12)
+        pdf.multi_cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("cjk", size=10)
+        for line in lines:
+            if line.strip():
+                pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+
+    section(L.SECTION1, [report.figures_sentence, *report.overview.splitlines()])
+    for grid in grids(report):
+        section(grid.caption, [])
+        pdf.set_font("cjk", size=7 if len(grid.header) > 5 else 9)
+        first = 34 if len(grid.header) > 5 else 22
+        widths = (first, *[(100 - first) / (len(grid.header) - 1)] * (len(grid.header) - 1))
+        # the CJK font has no bold face: headings in the regular one
+        with pdf.table(col_widths=widths, text_align="LEFT",
+                       headings_style=FontFace(emphasis="")) as table:
+            table.row(grid.header)
+            for depth, label, cells in grid.rows:
+                table.row(["　" * depth + label, *cells,
+                           *[""] * (len(grid.header) - 1 - len(cells))])
+    section(L.SECTION5, report.problems.splitlines())
+    section(L.SECTION6, [report.fee_sentence, *report.other_matters.splitlines()])
+    if report.missing:
+        section("未报送年度报告的机构", ["、".join(report.missing)])
+    return bytes(pdf.output())
 
 
 def _section(doc, heading: str, lines: list[str]) -> None:

@@ -20,13 +20,14 @@ from gongkai.accounts import audit
 from gongkai.accounts import permissions as perms
 from gongkai.accounts.models import AuditAction
 from gongkai.accounts.permissions import Action
+from gongkai.applications.letters import LetterError
 from gongkai.catalog.models import Agency
 from gongkai.reports import forms_labels as L
 from gongkai.reports.build import ReportFormatError, build, from_json, to_json
 from gongkai.reports.checks import check
 from gongkai.reports.models import AnnualReport, table4_field
 from gongkai.reports.publish import PublishError, submit
-from gongkai.reports.render import to_docx, to_html, to_page
+from gongkai.reports.render import to_docx, to_html, to_page, to_pdf
 
 # Who keeps a report: the agency's managers (its 公开指南 and staff too) and its editors.
 KEEPERS = (Action.MANAGE_STAFF, Action.EDIT)
@@ -83,9 +84,10 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
     @admin.display(description="报告预览")
     def preview(self, obj):
-        links = format_html('<p><a href="{}">打印页</a> · <a href="{}">下载 DOCX</a></p>',
-                            reverse("admin:reports_annualreport_print", args=[obj.pk]),
-                            reverse("admin:reports_annualreport_docx", args=[obj.pk]))
+        links = format_html(
+            '<p><a href="{}">打印页</a> · <a href="{}">下载 DOCX</a> · <a href="{}">下载 PDF</a></p>',
+            *(reverse(f"admin:reports_annualreport_{kind}", args=[obj.pk])
+              for kind in ("print", "docx", "pdf")))
         return format_html("{}<div class=\"report-preview\">{}</div>", links,
                            to_html(self._built(obj)))
 
@@ -151,6 +153,8 @@ class AnnualReportAdmin(admin.ModelAdmin):
                      name="reports_annualreport_print"),
                 path("<path:object_id>/docx/", view(self.docx_view),
                      name="reports_annualreport_docx"),
+                path("<path:object_id>/pdf/", view(self.pdf_view),
+                     name="reports_annualreport_pdf"),
                 *super().get_urls()]
 
     def _viewable(self, request, object_id):
@@ -165,11 +169,21 @@ class AnnualReportAdmin(admin.ModelAdmin):
                                     standalone=False))
 
     def docx_view(self, request, object_id):
+        return self._download(request, object_id, to_docx, "docx",
+                              "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+    def pdf_view(self, request, object_id):
+        try:
+            return self._download(request, object_id, to_pdf, "pdf", "application/pdf")
+        except LetterError as e:  # no CJK font on this server: say which package to install
+            self.message_user(request, str(e), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:reports_annualreport_change",
+                                                args=[object_id]))
+
+    def _download(self, request, object_id, render, ext, content_type):
         obj = self._viewable(request, object_id)
-        response = HttpResponse(
-            to_docx(self._built(obj)),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        name = quote(f"{obj.agency.name}{obj.year}年政府信息公开工作年度报告.docx")
+        response = HttpResponse(render(self._built(obj)), content_type=content_type)
+        name = quote(f"{obj.agency.name}{obj.year}年政府信息公开工作年度报告.{ext}")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         return response
 

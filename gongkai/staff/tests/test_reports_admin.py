@@ -55,6 +55,9 @@ class ReportAdminTests(ReportWorld):
         docx = self.client.get(docx_url)
         self.assertEqual(Docx(io.BytesIO(docx.content)).tables[1].rows[1].cells[0].text,
                          "一、本年新收政府信息公开申请数量")
+        pdf = self.client.get(reverse("admin:reports_annualreport_pdf", args=[self.saved.pk]))
+        self.assertTrue(pdf.content.startswith(b"%PDF"))
+        self.assertIn("attachment", pdf["Content-Disposition"])
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.get(docx_url).status_code, 404)
 
