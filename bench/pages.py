@@ -162,12 +162,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def wrk(server: Server, paths: list[str], seconds: int) -> dict:
+def wrk(server: Server, paths: list[str], seconds: int, connections: int = CONNECTIONS) -> dict:
     quoted = ", ".join(json.dumps(p, ensure_ascii=False) for p in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % {"paths": quoted, "spread": 1})
     out = subprocess.run(
-        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
+        ["wrk", f"-t{min(THREADS, connections)}", f"-c{connections}", f"-d{seconds}s",
+         "--timeout", "10s",
          "-s", script.name, server.url()],
         capture_output=True, text=True)
     os.unlink(script.name)
@@ -250,6 +251,9 @@ def main():
     parser.add_argument("--pages", default="", help="subset of page names, separated by ;")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--build-only", action="store_true", help="load and index, measure nothing")
+    parser.add_argument("--connections", type=int, default=CONNECTIONS,
+                        help="wrk connections (the goals are at 16; 2 = one per worker shows a "
+                             "page's own time, without queueing)")
     args = parser.parse_args()
 
     build(args.db, args.docs, args.search, args.seed)
@@ -267,14 +271,14 @@ def main():
                 before = view_total(env)
             if "cold" not in name and "uncached" not in name:
                 warm_up(server, paths)
-            result = wrk(server, paths, args.seconds)
+            result = wrk(server, paths, args.seconds, args.connections)
             trivial = trivial or result["rps"]
             rows.append((name, result))
     counted = None
     if before is not None:
         counted = (view_total(env) - before, server.served("/documents/"))
     print(f"\n## Pages over HTTP: {args.docs:,} documents, {args.db}, search "
-          f"{args.search or 'default'} (gunicorn -w {WORKERS}, wrk -t{THREADS} -c{CONNECTIONS} "
+          f"{args.search or 'default'} (gunicorn -w {WORKERS}, wrk -t{min(THREADS, args.connections)} -c{args.connections} "
           f"-d{args.seconds}s)\n")
     print("| page | req/s | × trivial | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")

@@ -16,6 +16,7 @@ ALIASES = {
     "learn-questions": "learn_questions",
     "optimize-db": "optimize_db",
     "publish-scheduled": "publish_scheduled",
+    "extract-attachments": "extract_attachments",
 }
 
 

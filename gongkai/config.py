@@ -53,6 +53,8 @@ SETTINGS = [
     Setting("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1",
             "How often each worker writes the 浏览次数 it has counted; a crash loses at most this "
             "many seconds of one worker's views. 0 writes every view at once."),
+    Setting("GONGKAI_API_REQUESTS_PER_MINUTE", "120",
+            "Requests a minute each client address may make to the JSON API; 0: no limit."),
     Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
             "Search engine: sqlite (FTS5), postgres (tsvector) or tantivy (an index under GONGKAI_DATA_DIR/search/)."),
     Setting("GONGKAI_REQUIRE_OTP", "False",
@@ -63,7 +65,26 @@ SETTINGS = [
             "django.core.mail.backends.smtp.EmailBackend sends through GONGKAI_EMAIL_HOST."),
     Setting("GONGKAI_EMAIL_HOST", "localhost", "SMTP server (with the smtp backend), port 25."),
     Setting("GONGKAI_EMAIL_FROM", "noreply@localhost", "Sender address of those e-mails."),
+    Setting("GONGKAI_ATTACHMENT_MAX_MB", "50",
+            "Largest attachment staff may upload, in MB (PDF, DOCX, XLSX, OFD, images, ZIP)."),
+    Setting("GONGKAI_ATTACHMENT_EXTRACT", "background",
+            "How attachments' text is extracted after an upload: background (a process started "
+            "once the save commits), inline (during the request; tests) or off (only by "
+            "`gongkai extract-attachments`, e.g. from cron)."),
+    Setting("GONGKAI_ATTACHMENT_EXTRACT_SECONDS", "60",
+            "Time one attachment's text extraction may take before it is stopped (status 提取失败)."),
+    Setting("GONGKAI_ATTACHMENT_EXTRACT_MEMORY_MB", "1024",
+            "Address space of the process that extracts one attachment's text (RLIMIT_AS)."),
+    Setting("GONGKAI_ATTACHMENT_TEXT_CHARS", "1000000",
+            "Characters of text kept per attachment; the rest is cut (and the status says so)."),
+    Setting("GONGKAI_ATTACHMENT_SENDFILE", "(none: Django sends the file)",
+            "nginx: downloads are handed to nginx with X-Accel-Redirect (internal location "
+            "/_attachments/ on MEDIA_ROOT); apache: with X-Sendfile (mod_xsendfile). See "
+            "docs/deployment.md."),
 ]
+
+ATTACHMENT_EXTRACT_MODES = {"background": "background", "inline": "inline", "off": "off"}
+SENDFILE_MODES = {"nginx": "nginx", "apache": "apache", "none": None}
 
 SEARCH_BACKENDS = {
     "sqlite": "gongkai.search.backends.sqlite",
@@ -230,12 +251,12 @@ def envcaches(name: str, data_dir: Path) -> dict:
     url = _get(name, "").strip()
     scheme, _, rest = url.partition("://")
     if not url:
-        default = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": str(data_dir / "cache")}
     elif scheme in ("redis", "rediss"):
         default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     elif scheme == "file" and rest:
-        default = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": rest}
     elif scheme == "locmem":
         default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -245,7 +266,7 @@ def envcaches(name: str, data_dir: Path) -> dict:
                                    "file:///PATH or locmem://")
     shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300,
                     "OPTIONS": {"MAX_ENTRIES": 5000}}
-    if default["BACKEND"].endswith("FileBasedCache"):
+    if default["BACKEND"].endswith("FileCache"):
         shared_pages["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-pages"
     elif default["BACKEND"].endswith("LocMemCache"):
         shared_pages["LOCATION"] = "shared-pages"

@@ -13,12 +13,24 @@ TEST_CACHES = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def attachments_in_a_temporary_media_root(tmp_path_factory):
+    """Uploaded attachments go to a directory of this run (not var/media), and their text is
+    extracted during the request: a background process would not see the test database."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+                           ATTACHMENT_EXTRACT="inline"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches_and_counts(settings):
     from django.core.cache import caches
 
     from gongkai.documents.views_count import view_counter
     from gongkai.questions import store
+    from gongkai.search.backends.base import forget_word_counts
 
     settings.CACHES = TEST_CACHES
     # Every alias, not only those this test's (fresh) cache handler has opened: a local-memory
@@ -27,4 +39,5 @@ def fresh_caches_and_counts(settings):
         caches[alias].clear()
     view_counter.discard()
     store.reset()  # a ranking model learned by an earlier test stays in this process otherwise
+    forget_word_counts()
     yield

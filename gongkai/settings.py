@@ -10,8 +10,10 @@ from pathlib import Path
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from gongkai.config import (
+    ATTACHMENT_EXTRACT_MODES,
     HSTS_SECONDS,
     SEARCH_BACKENDS,
+    SENDFILE_MODES,
     envbool,
     envcaches,
     envchoice,
@@ -64,11 +66,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "django_prose_editor",
+    "ninja",  # the API's OpenAPI schema and docs, with Swagger UI from our static files
+    "corsheaders",
     "gongkai.catalog",
     "gongkai.workdays",
     "gongkai.accounts",
@@ -82,10 +87,13 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.staff",
     "gongkai.web",
+    "gongkai.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS for /api/ only (CORS_URLS_REGEX), before CommonMiddleware as django-cors-headers asks.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,12 +157,20 @@ STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True
 
-# 依申请公开 (gongkai/applications): reply files under the data directory, never served as
-# static files (only through the case's status page); notices by e-mail.
-MEDIA_ROOT = DATA_DIR / "media"
+# 依申请公开 (gongkai/applications): reply files under MEDIA_ROOT too (served only through the
+# case's own status page); notices by e-mail.
 EMAIL_BACKEND = envstr("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envstr("GONGKAI_EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = envstr("GONGKAI_EMAIL_FROM", "noreply@localhost")
+# Attachments (docs/editing.md): stored under MEDIA_ROOT and served only through the
+# download view, which checks the document is public; there is no MEDIA_URL on purpose.
+MEDIA_ROOT = DATA_DIR / "media"
+ATTACHMENT_MAX_BYTES = envint("GONGKAI_ATTACHMENT_MAX_MB", "50") * 1024 * 1024
+ATTACHMENT_EXTRACT = envchoice("GONGKAI_ATTACHMENT_EXTRACT", ATTACHMENT_EXTRACT_MODES) or "background"
+ATTACHMENT_EXTRACT_SECONDS = envint("GONGKAI_ATTACHMENT_EXTRACT_SECONDS", "60")
+ATTACHMENT_EXTRACT_MEMORY_MB = envint("GONGKAI_ATTACHMENT_EXTRACT_MEMORY_MB", "1024")
+ATTACHMENT_TEXT_CHARS = envint("GONGKAI_ATTACHMENT_TEXT_CHARS", "1000000")
+ATTACHMENT_SENDFILE = envchoice("GONGKAI_ATTACHMENT_SENDFILE", SENDFILE_MODES)
 
 # Staff accounts (docs/editing.md): a staff session ends when the browser closes and at the
 # latest 8 hours after it last changed (a sign-in); passwords of at least 12 characters that
@@ -205,6 +221,14 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# The open-data API (docs/api.md): read from any origin, without credentials; each client
+# address may make GONGKAI_API_REQUESTS_PER_MINUTE requests a minute (0: no limit).
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+API_REQUESTS_PER_MINUTE = envint("GONGKAI_API_REQUESTS_PER_MINUTE", "120")
 
 LOGGING = {
     "version": 1,

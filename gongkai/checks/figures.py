@@ -1,12 +1,17 @@
 """数据核验: find figures in Chinese prose that do not add up.
 
 Pure Python, no Django. ``check_text(text)`` returns a ``Finding`` for every relation the text
-states between its figures, verified at the precision the text states:
+states between its figures, verified at the precision the text states, each with a message for
+people ("分项合计 130 处，超过总数 120 处"):
 
 * **sum**: ``累计核查26098人，其中落地人员15739人，……`` (a total and the parts after 其中,
-  nested 其中 included; parts of other kinds are separate parallel sums);
+  包括, 主要是 or 分别为, nested lists included; parts of other kinds are separate parallel sums;
+  万元 and 亿元, 公里 and 米 … are brought to one unit), or a total after its parts
+  (甲2,000万元，乙1,500万元，共计3,500万元);
 * **rate**: ``共调处1495宗，成功化解1466宗，化解率为98.06%`` (numerator named by the rate);
-* **share**: ``共有企业500家，其中小微企业450家，占比90%``.
+* **share**: ``共有企业500家，其中小微企业450家，占比90%`` (or 占总数的, 占企业总数的);
+* **change**: ``2023年1650万人次，2022年为1500万人次，同比增长10%`` (both periods' figures
+  stated; 增长/增幅/下降 … x%, or 增加/减少 a count).
 
 Policy (precision over recall: a finding must be right when it is shown):
 
@@ -14,25 +19,32 @@ Policy (precision over recall: a finding must be right when it is shown):
   is exact. Two figures are consistent when the intervals they may stand for overlap.
 * A percentage with k decimals is consistent when the computed value rounds half-up **or**
   truncates to it at k decimals (offices do both; truncation is not an error).
-* Approximate figures (约/近/余/多/以上/超过 …) never yield an "inconsistent" finding.
-* A sum is shown as consistent when a run of parts adds up to the total. It is shown as
-  inconsistent only when the parts are clearly delimited (they end the clause group before
-  ``；``/``。``) and the text marks them as a partition (不/未/无/非/待…, …中, 其余/其他, 男/女):
-  parts of a 其中 list may overlap or leave some out otherwise.
+* Approximate figures (约/近/余/多/以上/超过 …, either end of a range 20至30人) never yield an
+  "inconsistent" finding.
+* A sum is shown as consistent when a run of parts adds up to the total. It is inconsistent
+  only when the parts are plainly delimited (nothing but words follow them before ``；``/``。``)
+  and either they exceed the total — unless they may overlap (attributes of two dimensions such
+  as 女干部/党员, or of one that allows several values such as 低保户/无房户 or 已开工/已竣工; one
+  part inside another; a state beside a type; cases beside their 满意 count) — or they fall
+  short and the text says the list names every part (分别为, 两类 with two parts, 其余, X/非X):
+  其中 and 包括 may leave some out.
 * A rate's numerator is the nearest earlier figure whose words name the rate (成功化解 for 化解率;
   not 待化解, 化解中 or 按期化解); its total is the head of its 其中 list, or the figure just before
   it when that one is marked as a total (共/累计/受理/调处/辖区…).
+* A change needs exactly two figures of a kind before it, one plainly of the earlier period
+  (上年为, 去年同期, 比上年的, or the earlier of two years).
 * Weaker readings are shown only when they verify, never as "inconsistent": a numerator named by
   the last two characters of the rate only (单独组建率 from 共组建94个), or a part that is not
   plainly of the total (the second part of a 其中 list that does not add up).
 * Kinds: 人/名/位 count people, 宗/件 count cases; 人次, 户次 … are kinds of their own. Figures
   in quotes or titles, in parentheses (asides), per unit (每人300元) or relative to another
-  period (同比增加200件) take part in no relation.
+  period (同比增加200件) take part in no sum or rate.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -85,6 +97,9 @@ _PERCENT_RE = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{_ARABIC})\s*[%％]|百分�
 # Qualifiers that make a figure approximate (约2000人次, 近200名, 3346余人, 90%以上).
 _APPROX_BEFORE = re.compile(r"(约|近|逾|超过|超|大约|将近|接近|不足|不到|不少于|至少|最多|上)(?:为|有|达)?$")
 _APPROX_AFTER = re.compile(r"^(以上|以下|以内|左右|上下|之多|有余|多)")
+# The upper end of a range (20至30人, 10万～30万元) stands for any figure in it.
+_RANGE_BEFORE = re.compile(rf"(?:\d|[{_CN_DIGITS}])(?:万|亿|千)?(?:{_UNITS_RE})?(?:至|到|~|～|－)$")
+_RANGE_AFTER = re.compile(rf"(?:至|到|~|～|－|-)[\d{_CN_DIGITS}]")
 # A figure per something is a price or a ratio, not a tally (每人100元, 30元/吨).
 _PER_BEFORE = re.compile(r"(每|人均|户均|平均|单价|均价)[\u4e00-\u9fff]{0,3}$")
 # Ordinals and similar: 第十二条, 初三, 周五, 星期一.
@@ -140,7 +155,8 @@ def extract_quantities(text: str) -> list[Quantity]:
     found += [q for q in _percent_figures(text) if not quoted[q.start]]
     found.sort(key=lambda q: q.start)
     previous_ends = [0, *(q.end for q in found)][:len(found)]
-    return [replace(q, label=_label(text, q.start, end))
+    breaks = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text))]
+    return [replace(q, label=_label(text, q.start, end, breaks))
             for q, end in zip(found, previous_ends, strict=True)]
 
 
@@ -206,7 +222,9 @@ def _is_approximate(text: str, m: re.Match) -> bool:
     before, after = text[max(0, m.start() - 4):m.start()], text[m.end():m.end() + 3]
     if m.group()[0] in _CN_DIGITS and before.endswith(("数", "几", "若干")):
         return True  # 数十人, 几百家; but 套数1369套 is exact
-    return bool(_APPROX_BEFORE.search(before) or _APPROX_AFTER.match(after))
+    return bool(_APPROX_BEFORE.search(before) or _APPROX_AFTER.match(after)
+                or _RANGE_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+                or _RANGE_AFTER.match(after))
 
 
 def _is_per_unit(text: str, m: re.Match) -> bool:
@@ -217,9 +235,10 @@ def _is_per_unit(text: str, m: re.Match) -> bool:
 _CLAUSE_BREAK = re.compile(r"[，,、；;：:。！？!?\n]")
 
 
-def _label(text: str, start: int, previous_end: int) -> str:
-    """The words before a figure, back to its clause start or the figure before it."""
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+def _label(text: str, start: int, previous_end: int, breaks: list[int]) -> str:
+    """The words before a figure, back to its clause start (the last of the sorted clause
+    ``breaks`` before it) or the figure before it."""
+    clause_start = breaks[bisect_right(breaks, start) - 1]
     return text[max(clause_start, previous_end):start]
 
 
@@ -250,14 +269,15 @@ class Finding:
     computed: int | float  # the same figure computed from the others
     difference: int | float  # computed - stated
     status: str  # "consistent" | "inconsistent"
-    kind: str  # "sum" | "rate" | "share"
+    kind: str  # "sum" | "rate" | "share" | "change"
     unit: str  # unit of stated and computed: "%", "人", "万元"
     span: tuple[int, int] = (0, 0)  # of the sentence in the text checked
+    message: str = ""  # for people: "分项合计 130 处，超过总数 120 处"
 
     def to_dict(self) -> dict:
         return {"sentence": self.sentence, "claim": self.claim, "stated": self.stated,
                 "computed": self.computed, "status": self.status, "difference": self.difference,
-                "kind": self.kind, "unit": self.unit}
+                "kind": self.kind, "unit": self.unit, "message": self.message}
 
 
 CONSISTENT, INCONSISTENT = "consistent", "inconsistent"
@@ -296,7 +316,13 @@ def _sentence_spans(text: str):
 # Sums: a total, 其中, and its parts
 
 
-_MARKER_RE = re.compile(r"其中[，,：:]?")
+# Words that open the list of parts after a total (累计核查26098人，其中…; 共215件，分别为…).
+_LIST_MARKERS = ("其中", "包括", "包含", "主要是", "主要有", "主要包括", "分别为", "分别是")
+_MARKER_RE = re.compile(rf"(?:{'|'.join(sorted(_LIST_MARKERS, key=len, reverse=True))})[，,：:]?")
+# Words that say a list names every part, so the parts cannot fall short of the total either:
+# 分别为, 全部为, or a count of the parts (城镇岗位和乡村岗位两类).
+_EVERY_PART_RE = re.compile(r"分别为|分别是|全部为|全部是")
+_PART_COUNT_RE = re.compile(r"(?<![\d第])([二两三四五六七八九十]|\d)(?:大类|类|种|部分|个方面)")
 _GROUP_END_RE = re.compile(r"[；;]")
 # A part named by a negated verb, or as a stage of a process: the parts split the total, so they
 # cannot exceed it (不在辖区, 无法落地, 未启动, 待受理, 化解中, 其余). 无房户 or 非公企业 are
@@ -305,9 +331,20 @@ _PARTITION_RE = re.compile(r"^(不|未|待|无法|没有|尚未|其余|其他|�
 # Nouns that merely start with a negation: 未成年人 and 不动产 are groups, not complements.
 _NOT_NEGATION = re.compile(r"^(未成年|不动产|不良|待遇)")
 # A figure introduced by 含 is inside the part before it, not another part.
-_INCLUDED_RE = re.compile(r"^(其中)?(含|包括|包含|内含)")
+_INCLUDED_RE = re.compile(r"^(其中)?(含|内含)")
 # A part that names "the rest": the parts are exhaustive, so they cannot fall short either.
 _REMAINDER_RE = re.compile(r"^(其余|其他|剩余|余下|另外|另有)")
+# Attributes parts are named by, by dimension, and whether a person or thing has one value
+# only. Parts that differ by values of one such dimension are disjoint (男/女, 本专科生/研究生,
+# 党员/群众); parts that differ otherwise may overlap (女干部 and 党员, 已开工 and 已竣工,
+# 高新技术企业 and 产值超亿元企业): their sum may exceed the total without an error.
+_ATTRIBUTES = [(True, re.compile(words)) for words in (
+    "男|女", "党员|团员|群众|民主党派", r"\d+岁以[上下]|老年|老人|未成年|儿童|青少年|青年",
+    "大专|专科|本科|研究生|硕士|博士", "少数民族|汉族", "高级职称|中级职称|初级职称")] + [
+    (False, re.compile(words)) for words in (
+        "低保|特困|困难|无房|残疾|退役|妇女|骨干",
+        "开工|完工|竣工|投产|开业|签约|交付|验收|启动|完成|达产",
+        "重点|规上|规模以上|高新|龙头|示范|专精特新|上市|超亿|亿元以上|星级")]
 
 
 # A change against another period is neither a total nor a part (同比增加200件, 比上年减少3家).
@@ -333,6 +370,8 @@ class _Group:
     sizes: list[int]  # how many figures after 其中 each candidate covers (itself + nested parts)
     truncated: bool  # an unresolved nested group hides what follows
     ambiguous: bool = False  # several figures of the kind before 其中: which one is divided?
+    rivals: list[Quantity] = field(default_factory=list)  # other totals a nested list may be of
+    list_start: int = 0  # where the list's own ； boundary is looked for (after nested lists)
     parts: list[Quantity] = field(default_factory=list)  # the run that adds up, if any
     members: list[Quantity] = field(default_factory=list)  # parts, or the delimited run
 
@@ -341,11 +380,19 @@ class _Group:
         return sum(self.sizes[:len(self.parts)])
 
 
+# A "sentence" with more figures than this is a table run together (no 。 or line breaks):
+# which figure relates to which cannot be read from it, and relating them all costs n².
+_MAX_FIGURES = 200
+
+
 class _Sentence:
     def __init__(self, text: str):
         self.text = text
         quantities = extract_quantities(text)
+        if len(quantities) > _MAX_FIGURES:
+            quantities = []
         aside = _aside_mask(text)
+        self.quantities = [q for q in quantities if not aside[q.start]]
         self.figures = [q for q in quantities if not q.is_percent and not q.per_unit
                         and not aside[q.start] and not _DELTA_RE.search(q.label)]
         self.percents = [q for q in quantities if q.is_percent and not aside[q.start]]
@@ -353,8 +400,8 @@ class _Sentence:
         self.markers = [m for m in _MARKER_RE.finditer(text) if not quoted[m.start()]]
         self.groups: dict[tuple[int, int], _Group] = {}
         for marker in reversed(self.markers):  # inner groups first: outer ones fold them in
-            for head, ambiguous in self._heads(marker):
-                self.groups[head.span] = self._group(head, marker, ambiguous)
+            for head, ambiguous, rivals in self._heads(marker):
+                self.groups[head.span] = self._group(head, marker, ambiguous, rivals)
 
     def check(self) -> list[Finding]:
         findings = []
@@ -362,17 +409,35 @@ class _Sentence:
             findings += _sum_findings(self.text, group)
         findings += self._rate_findings()
         findings += self._share_findings()
+        findings += _trailing_total_findings(self)
+        findings += _change_findings(self)
         return findings
 
-    def _heads(self, marker: re.Match) -> list[tuple[Quantity, bool]]:
-        """For each kind, the last figure before 其中 in its segment: the total it divides."""
+    def _heads(self, marker: re.Match) -> list[tuple[Quantity, bool, list[Quantity]]]:
+        """For each kind, the last figure before 其中 in its segment: the total it divides.
+        Within an outer list (其中城区18所，农村24所，其中…) that is the nearest part, but the
+        inner list may also be of the outer total: the figures before the outer 其中 are its
+        rivals (not the other parts: 城区18所 is no total of what follows 农村24所)."""
         start = self._head_search_start(marker.start())
         if not self._figures_between(start, marker.start()) and start > 0:
             start = self._head_search_start(start - 1)  # "…1万余人次参加；其中，…"
+        outer = [m.start() for m in self.markers if m.end() == start]
         by_kind: dict[str, list[Quantity]] = {}
         for q in self._figures_between(start, marker.start()):
             by_kind.setdefault(q.kind, []).append(q)
-        return [(qs[-1], len(qs) > 1) for qs in by_kind.values()]
+        heads = []
+        for qs in by_kind.values():
+            head = qs[-1]
+            rivals = ([q for q in self.figures if q.kind == head.kind and q.end <= outer[0]]
+                      if outer else [])
+            heads.append((head, len(qs) > 1 and not outer, rivals))
+        return heads
+
+    def parts_before(self, total: Quantity) -> list[Quantity]:
+        """Figures of the total's kind back to the previous ；, 其中 or 。: what 共计 sums."""
+        start = self._head_search_start(total.start)
+        return [q for q in self._figures_between(start, total.start) if q.kind == total.kind
+                and not _INCLUDED_RE.match(q.label) and not _TOTAL_AFTER_RE.search(q.label)]
 
     def segment_start(self, pos: int) -> int:
         """Where the ；-separated segment holding pos begins."""
@@ -387,19 +452,23 @@ class _Sentence:
     def _figures_between(self, start: int, end: int) -> list[Quantity]:
         return [q for q in self.figures if start <= q.start and q.end <= end]
 
-    def _group(self, head: Quantity, marker: re.Match, ambiguous: bool) -> _Group:
+    def _group(self, head: Quantity, marker: re.Match, ambiguous: bool,
+               rivals: list[Quantity]) -> _Group:
         after = [q for q in self.figures if q.kind == head.kind and q.start >= marker.end()]
-        group = _Group(head, marker.end(), [], [], False, ambiguous)
+        group = _Group(head, marker.end(), [], [], False, ambiguous, rivals, marker.end())
         i = 0
         while i < len(after):
             q, child = after[i], self.groups.get(after[i].span)
-            if _INCLUDED_RE.match(q.label):
-                i += 1  # 含按期办结850件 is inside the part before it
+            if _INCLUDED_RE.match(q.label) or _TOTAL_AFTER_RE.search(q.label):
+                i += 1  # 含按期办结850件 is inside the part before it; 共计3500万元 sums them
                 continue
             if child is not None and not child.parts:
                 group.truncated = True
                 break
             size = 1 + (child.consumed if child else 0)
+            if child is not None:  # the ； that ends a nested list does not end this one
+                group.list_start = max(child.parts[-1].end,
+                                       _group_boundary(self.text, child.list_start) + 1)
             group.candidates.append(q)
             group.sizes.append(size)
             i += size
@@ -421,24 +490,33 @@ class _Sentence:
 
 def _resolve(group: _Group, text: str) -> None:
     """Find the run of parts that adds up to the total, else the run 其中 clearly delimits."""
-    for n in range(2, len(group.candidates) + 1):
-        if _sum_fits(group.head, group.candidates[:n]):
-            group.parts = group.members = group.candidates[:n]
-            return
-    boundary = _group_boundary(text, group.marker_end)
+    if n := _shortest_fitting_run(group.head, group.candidates):
+        group.parts = group.members = group.candidates[:n]
+        return
+    boundary = _group_boundary(text, group.list_start)
     group.members = [q for q in group.candidates if q.end <= boundary]
 
 
-def _group_boundary(text: str, marker_end: int) -> int:
+def _group_boundary(text: str, list_start: int) -> int:
     """Where a 其中 list plainly ends: the next ； or the end of the sentence."""
-    end = _GROUP_END_RE.search(text, marker_end)
+    end = _GROUP_END_RE.search(text, list_start)
     return end.start() if end else len(text.rstrip("。！？!?\n "))
 
 
 def _sum_fits(total: Quantity, parts: list[Quantity]) -> bool:
-    lo = sum(p.value - _part_slack(p, total) for p in parts)
-    hi = sum(p.value + _part_slack(p, total) for p in parts)
-    return lo <= total.value + total.half_ulp and total.value - total.half_ulp <= hi
+    return bool(parts) and _shortest_fitting_run(total, parts, len(parts)) == len(parts)
+
+
+def _shortest_fitting_run(total: Quantity, parts: list[Quantity], shortest: int = 2) -> int:
+    """The least n >= shortest for which parts[:n] add up to the total, else 0 (running sums:
+    a page with thousands of figures in one sentence stays linear)."""
+    lo = hi = Decimal(0)
+    for n, part in enumerate(parts, 1):
+        slack = _part_slack(part, total)
+        lo, hi = lo + part.value - slack, hi + part.value + slack
+        if n >= shortest and lo <= total.value + total.half_ulp and total.value - total.half_ulp <= hi:
+            return n
+    return 0
 
 
 def _part_slack(part: Quantity, total: Quantity) -> Decimal:
@@ -452,25 +530,91 @@ def _part_slack(part: Quantity, total: Quantity) -> Decimal:
 def _sum_findings(text: str, group: _Group) -> list[Finding]:
     if group.parts:
         return [_sum_finding(text, group.head, group.parts, CONSISTENT)]
-    if _is_delimited_partition(text, group):
+    if any(_sum_fits(rival, group.members) for rival in group.rivals):
+        return []  # the list is of an earlier total, not of the part just before it
+    if _is_clear_list(text, group) and (_overshoots(group) or _falls_short(text, group)):
         return [_sum_finding(text, group.head, group.members, INCONSISTENT)]
     return []
 
 
-def _is_delimited_partition(text: str, group: _Group) -> bool:
-    """True when the text makes the parts a complete, non-overlapping split of the total."""
-    parts = group.members
-    if len(parts) < 2 or group.ambiguous or group.truncated:
-        return False  # an unresolved nested 其中 leaves the extent of the list unknown
-    if any(q.approximate for q in [group.head, *parts]):
+def _is_clear_list(text: str, group: _Group) -> bool:
+    """Is it plain which figures are the parts? Not when several totals precede the list, a
+    nested list does not resolve, a figure is approximate, or the parts are followed by more
+    figures (the list may go on in other words: 注销租赁合同155份，代征税款810万元)."""
+    if not group.members or group.ambiguous or group.truncated:
         return False
-    if re.search(r"[，,、：:]", text[parts[-1].end:_group_boundary(text, group.marker_end)]):
-        return False  # more clauses follow the last part: the list may go on in other words
+    if any(q.approximate for q in [group.head, *group.members]):
+        return False
+    rest = text[group.members[-1].end:_group_boundary(text, group.list_start)]
+    return not any(not q.is_percent for q in extract_quantities(rest))
+
+
+def _overshoots(group: _Group) -> bool:
+    """Parts of a total cannot add up to more than it, whether or not the list names them all;
+    unless they may overlap (女干部 and 党员) or one is inside another (工业企业, 规上工业企业)."""
+    least = sum(p.value - _part_slack(p, group.head) for p in group.members)
+    if least <= group.head.value + group.head.half_ulp:
+        return False
+    if _mixes_measures([q.label for q in group.members]):
+        return False
+    labels = [_part_label(q) for q in group.members]
+    return _are_disjoint(labels) or not _may_overlap(labels)
+
+
+def _are_disjoint(labels: list[str]) -> bool:
+    """Parts the text marks as a split: 男/女, X/非X, 已X/未X, 待受理, 其余."""
+    return _is_gender_split(labels) or _has_complement(labels) or any(
+        _PARTITION_RE.search(label) and not _NOT_NEGATION.match(label) for label in labels)
+
+
+def _may_overlap(labels: list[str]) -> bool:
+    """Parts named by attributes of several dimensions (女干部, 党员) or of one that allows
+    several values (已开工, 已竣工), or one inside another (工业企业, 规上工业企业), may count
+    some things twice."""
+    cores = [re.sub(r"^(其中|包括|主要是)", "", label) for label in labels]
+    if any(len(a) >= 2 and a in b for a in cores for b in cores if a is not b):
+        return True
+    hits = [{(i, m.group()) for i, (_, words) in enumerate(_ATTRIBUTES)
+             for m in words.finditer(label)} for label in labels]
+    if not any(hits):
+        return False
+    shared = set.intersection(*hits)  # 党员 in 男党员 and 女党员 is the noun, not the split
+    rest = [h - shared for h in hits]
+    dimensions = {i for h in rest for i, _ in h}
+    return not (all(rest) and len(dimensions) == 1 and _ATTRIBUTES[dimensions.pop()][0])
+
+
+# Words of one measure among parts: a state (已办结, 未办结, 化解中) or an evaluation (满意).
+_MEASURES = [re.compile(r"^(其中)?[，,：:]?(已|未(?!成年)|待(?!遇)|尚未|正在|仍|还)|[^集其之当空心城]中的?$"),
+             re.compile(r"满意|评价")]
+
+
+def _mixes_measures(raw_labels: list[str]) -> bool:
+    """A list that counts a type and a state (消费投诉150件，已办结140件，未办结20件) or cases
+    and their evaluation (办结8846件、不予受理867件、满意6197件) counts things twice."""
+    for measure in _MEASURES:
+        hits = [bool(measure.search(label)) for label in raw_labels]
+        if any(hits) and not all(hits):
+            return True
+    return False
+
+
+def _falls_short(text: str, group: _Group) -> bool:
+    """A shortfall is an error only when the text says the list names every part."""
+    parts = group.members
+    most = sum(p.value + _part_slack(p, group.head) for p in parts)
+    if len(parts) < 2 or most >= group.head.value - group.head.half_ulp:
+        return False
     labels = [_part_label(q) for q in parts]
-    if sum(q.value for q in parts) > group.head.value:
-        return _is_gender_split(labels) or _has_complement(labels) or any(
-            _PARTITION_RE.search(label) and not _NOT_NEGATION.match(label) for label in labels)
-    return bool(_REMAINDER_RE.search(labels[-1])) or len(labels) == 2 and _has_complement(labels)
+    return (_says_every_part(text[group.head.end:parts[0].start], len(parts))
+            or bool(_REMAINDER_RE.search(labels[-1])) or len(labels) == 2 and _has_complement(labels))
+
+
+def _says_every_part(words: str, count: int) -> bool:
+    if _EVERY_PART_RE.search(words):
+        return True
+    m = _PART_COUNT_RE.search(words)
+    return bool(m) and _parse_number(m[1])[0] == count
 
 
 def _is_gender_split(labels: list[str]) -> bool:
@@ -495,9 +639,12 @@ def _sum_finding(text: str, head: Quantity, parts: list[Quantity], status: str) 
     stated = (head.value / scale).normalize()
     computed = (sum(p.value for p in parts) / scale).normalize()
     terms = " + ".join(_part_text(p, head) for p in parts)
+    compared = "超过" if computed > stated else "少于" if computed < stated else "等于"
+    what = "分项合计" if len(parts) > 1 else "分项"
+    message = f"{what} {_plain(computed)} {head.unit}，{compared}总数 {_plain(stated)} {head.unit}"
     return Finding(sentence=text, claim=f"{head.text} = {terms}", stated=_plain(stated),
                    computed=_plain(computed), difference=_plain(computed - stated),
-                   status=status, kind="sum", unit=head.unit)
+                   status=status, kind="sum", unit=head.unit, message=message)
 
 
 def _scale(q: Quantity) -> Decimal:
@@ -509,6 +656,34 @@ def _scale(q: Quantity) -> Decimal:
 def _part_text(part: Quantity, head: Quantity) -> str:
     text = part.number if part.unit == head.unit else part.text
     return ("约" + text) if part.approximate else text
+
+
+# ---------------------------------------------------------------------------
+# Totals after their parts: 市本级投入2,000万元，区县投入1,500万元，共计3,500万元
+
+_TOTAL_AFTER_RE = re.compile(r"(合计|共计|总计)(?:为|达|达到)?[：:]?$")
+
+
+def _trailing_total_findings(sentence: _Sentence) -> list[Finding]:
+    findings = []
+    for total in sentence.figures:
+        parts = sentence.parts_before(total) if _TOTAL_AFTER_RE.search(total.label) else []
+        if len(parts) >= 2 and not any(q.approximate for q in [total, *parts]):
+            findings += _trailing_total_finding(sentence.text, total, parts)
+    return findings
+
+
+def _trailing_total_finding(text: str, total: Quantity, parts: list[Quantity]) -> list[Finding]:
+    """The parts are the figures of the kind back to the clause group's start; the first ones
+    may be something else, so a sum is inconsistent only when every run ending at the total is:
+    the last two already exceed it, or all of them fall short of it."""
+    if n := _shortest_fitting_run(total, parts[::-1]):
+        return [_sum_finding(text, total, parts[-n:], CONSISTENT)]
+    least = sum(p.value - _part_slack(p, total) for p in parts[-2:])
+    most = sum(p.value + _part_slack(p, total) for p in parts)
+    if least > total.value + total.half_ulp or most < total.value - total.half_ulp:
+        return [_sum_finding(text, total, parts, INCONSISTENT)]
+    return []
 
 
 # ---------------------------------------------------------------------------
@@ -607,15 +782,27 @@ def _ratio_finding(text: str, name: str, percent: Quantity, part: Quantity, tota
     places = max(len(percent.number.partition(".")[2]), 2)
     shown = computed.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     claim = f"{name} {percent.number}% = {_part_text(part, part)} / {_part_text(total, total)}"
+    message = (f"{name}文中为 {percent.number}%，按 {_part_text(part, part)} ÷ "
+               f"{_part_text(total, total)} 计算得 {shown}%")
     return Finding(sentence=text, claim=claim, stated=_plain(percent.value), computed=_plain(shown),
                    difference=_plain(shown - percent.value), status=CONSISTENT if fits else INCONSISTENT,
-                   kind=kind, unit="%")
+                   kind=kind, unit="%", message=message)
 
 
 def _percent_fits(percent: Quantity, part: Quantity, total: Quantity) -> bool:
     """Does part/total, within the figures' own rounding, round half-up or truncate to percent?"""
+    return _rounds_to(percent, *_ratio_bounds(part, total))
+
+
+def _ratio_bounds(part: Quantity, total: Quantity) -> tuple[Decimal, Decimal]:
+    """The least and the most part/total may be in percent, given how the figures are rounded."""
     lo = (part.value - part.half_ulp) / (total.value + total.half_ulp) * 100
     hi = (part.value + part.half_ulp) / max(total.value - total.half_ulp, Decimal("1e-9")) * 100
+    return lo, hi
+
+
+def _rounds_to(percent: Quantity, lo: Decimal, hi: Decimal) -> bool:
+    """Does some value in [lo, hi] round half-up or truncate to the percent as written?"""
     ulp = percent.half_ulp * 2
     # Rounding half-up covers [p - ulp/2, p + ulp/2); truncation covers [p, p + ulp).
     return lo < percent.value + ulp and percent.value - percent.half_ulp <= hi
@@ -624,13 +811,23 @@ def _percent_fits(percent: Quantity, part: Quantity, total: Quantity) -> bool:
 # ---------------------------------------------------------------------------
 # Shares: 其中小微企业450家，占比90%
 
-_SHARE_RE = re.compile(r"占(?P<ref>比|总数|总量|总额|总计|全部|总体|总人数|总户数)的?(?:比例|比重)?"
-                       r"(?:为|达|约为|达到)?[：:]?\s*$")
+_SHARE_RE = re.compile(r"占(?P<ref>[\u4e00-\u9fff]{1,8}?)的?(?:比例|比重)?(?:为|达|约为|达到)?[：:]?\s*$")
+# 占比, 占总数: of the list's total. 占总人口, 占志愿者总数, 占进出口总额: of the total when
+# its words name it. 占全省小微企业, 占年度计划: of something else.
+_SHARE_OF_TOTAL = {"比", "总数", "总量", "总额", "总计", "全部", "总体", "总人数", "总户数"}
+_TOTAL_AFFIXES = re.compile(r"^(全部|总)|(总数|总量|总额|总人数|总户数|总和)$")
+
+
+def _names_total(ref: str, total: Quantity) -> bool:
+    if ref in _SHARE_OF_TOTAL:
+        return True
+    core = _TOTAL_AFFIXES.sub("", ref)
+    return core != ref and len(core) >= 2 and core in total.label
 
 
 def _share_finding(sentence: _Sentence, percent: Quantity) -> Finding | None:
     text = sentence.text
-    m = _SHARE_RE.search(text, max(0, percent.start - 10), percent.start)
+    m = _SHARE_RE.search(text, max(0, percent.start - 16), percent.start)
     if not m or percent.approximate or "分别" in text[max(0, m.start() - 4):m.start()]:
         return None
     earlier = [q for q in sentence.figures if q.end <= m.start()]
@@ -638,9 +835,97 @@ def _share_finding(sentence: _Sentence, percent: Quantity) -> Finding | None:
         return None
     part = earlier[-1]
     group = sentence.group_of(part)
-    if group is None:
+    if group is None or not _names_total(m["ref"], group.head):
         return None
     return _ratio_finding(text, "占比", percent, part, group.head, _plainly_of(group, part), "share")
+
+
+# ---------------------------------------------------------------------------
+# Changes: 2023年1650万人次，2022年为1500万人次，同比增长10%; 2022年为4860户，同比增加370户
+
+_CHANGE_WORDS = {"增长": 1, "增加": 1, "上升": 1, "提高": 1, "增幅": 1, "增速": 1, "增长率": 1,
+                 "下降": -1, "减少": -1, "降低": -1, "降幅": -1}
+_CHANGE_RE = re.compile(rf"(?P<word>{'|'.join(_CHANGE_WORDS)})了?为?$")
+# How the text names the earlier period's figure: 上年为250件, 去年同期为60起, 比上年的758.3亿元.
+_EARLIER_RE = re.compile(r"上年|去年|上一年|前一年")
+_YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+
+
+def _change_findings(sentence: _Sentence) -> list[Finding]:
+    findings = []
+    for q in sentence.quantities:
+        m = _CHANGE_RE.search(q.label)
+        later, earlier = _periods(sentence, q) if m and not q.approximate else (None, None)
+        if earlier and earlier.value and not (later.approximate or earlier.approximate):
+            findings.append(_change_finding(sentence.text, m["word"], q, later, earlier))
+    return findings
+
+
+def _periods(sentence: _Sentence, change: Quantity) -> tuple[Quantity | None, Quantity | None]:
+    """The figures of this and the earlier period that a change is computed from: the only
+    two of a kind before it in its segment, one of them plainly of the earlier period."""
+    start = sentence.segment_start(change.start)
+    figures = [q for q in sentence.quantities if start <= q.start and q.end <= change.start
+               and not q.is_percent and not q.per_unit and not _CHANGE_RE.search(q.label)]
+    kinds = {q.kind for q in figures} if change.is_percent else {change.kind}
+    for kind in kinds:
+        pair = [q for q in figures if q.kind == kind]
+        if len(pair) == 2:
+            ranks = [_period_rank(q.label) for q in pair]
+            # A year beside a figure that names no period (2022年为…, 全年…): not said which
+            # is earlier.
+            if len(set(ranks)) == 2 and None not in ranks and (-1 in ranks or 0 not in ranks):
+                earlier, later = sorted(pair, key=lambda q: _period_rank(q.label))
+                return later, earlier
+    return None, None
+
+
+def _period_rank(label: str) -> int | None:
+    """Years order periods; 上年/去年 is the year before one that names none."""
+    if _EARLIER_RE.search(label):
+        return -1
+    year = _YEAR_RE.search(label)
+    if year:
+        return int(year[1])
+    return None if re.search(r"同期", label) else 0
+
+
+def _change_finding(text: str, word: str, change: Quantity, later: Quantity,
+                    earlier: Quantity) -> Finding:
+    sign = _CHANGE_WORDS[word]
+    if change.is_percent:
+        fits, computed = _percent_change(change, later, earlier, sign)
+        terms = f"{later.number} / {earlier.number} − 1"
+    else:
+        slack = later.half_ulp + earlier.half_ulp + change.half_ulp
+        computed = sign * (later.value - earlier.value)
+        fits = abs(computed - change.value) <= slack
+        terms = f"{later.number} − {earlier.number}"
+    places = max(len(change.number.partition(".")[2]), 2 if change.is_percent else 0)
+    shown = (computed / _scale(change)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    stated = change.value / _scale(change)
+    written = f"{_plain(change.value)}%" if change.is_percent else change.text
+    message = (f"文中{word} {written}，按本期 {later.text}、上期 {earlier.text} 计算得"
+               f"{_direction(word, shown)} {_plain(abs(shown))}{change.unit}")
+    return Finding(sentence=text, claim=f"{word} {change.text} = {terms}", stated=_plain(stated),
+                   computed=_plain(shown), difference=_plain(shown - stated),
+                   status=CONSISTENT if fits else INCONSISTENT, kind="change", unit=change.unit,
+                   message=message)
+
+
+def _percent_change(change: Quantity, later: Quantity, earlier: Quantity,
+                    sign: int) -> tuple[bool, Decimal]:
+    """Does later/earlier − 1, in the direction the text says (sign), round to the percent?"""
+    lo, hi = (bound - 100 for bound in _ratio_bounds(later, earlier))
+    fits = _rounds_to(change, *sorted((sign * lo, sign * hi)))
+    return fits, sign * (later.value / earlier.value - 1) * 100
+
+
+def _direction(word: str, change: Decimal) -> str:
+    """增长 for a rise, 下降 for a fall, in the words the text uses (增加/减少 for counts)."""
+    rising = (change >= 0) == (_CHANGE_WORDS[word] > 0)
+    counts = word in ("增加", "减少")
+    return ("增加" if counts else "增长") if rising else ("减少" if counts else "下降")
 
 
 # ---------------------------------------------------------------------------

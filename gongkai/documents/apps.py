@@ -12,10 +12,11 @@ class DocumentsConfig(AppConfig):
 
         from gongkai.catalog.models import Agency, Audience, Genre, Topic
 
-        from . import counts, generation, maintenance
-        from .models import Document
+        from . import attachments, counts, generation, maintenance
+        from .models import Attachment, Document
 
-        generation.connect([Document, Agency, Topic, Genre, Audience])
+        generation.connect([Document, Attachment, Agency, Topic, Genre, Audience])
+        attachments.connect()
         counts.connect()
         post_migrate.connect(maintenance.after_migrate, sender=self,
                              dispatch_uid="documents_statistics")

@@ -4,6 +4,9 @@
 page, the search index and every public surface added later goes through it.
 """
 
+import secrets
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -268,6 +271,84 @@ class Document(models.Model):
         return Document.objects.published().filter(pk=self.superseded_by_id).first()
 
 
+class TextStatus(models.TextChoices):
+    """What became of an attachment's text (gongkai.lib.filetext's result values)."""
+
+    PENDING = "pending", "等待提取"
+    EXTRACTED = "extracted", "已提取文字"
+    NO_TEXT = "no_text", "无文字层"
+    FAILED = "failed", "提取失败"
+    TOO_LARGE = "too_large", "过大，未提取"
+
+
+class AttachmentChange(models.TextChoices):
+    """An attachment added to or removed from a live document waits, like any edit of it,
+    for the pending revision's approval (docs/workflow.md)."""
+
+    NONE = "", "无"
+    ADD = "add", "待审新增"
+    REMOVE = "remove", "待审删除"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def shown(self):
+        """The attachments a document's published version has: not those added in a pending
+        revision (those it removes stay until the removal is approved)."""
+        return self.exclude(pending=AttachmentChange.ADD)
+
+    def public(self):
+        """What the public may download: shown attachments of public documents."""
+        return self.shown().filter(document__in=Document.objects.published())
+
+    def edited(self):
+        """The attachments of the document as staff edit it: pending changes applied."""
+        return self.exclude(pending=AttachmentChange.REMOVE)
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    """Under MEDIA_ROOT, by year, with a random name: the original name (Chinese, spaces,
+    anything) is kept in the row and given back on download, never trusted as a path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"attachments/{timezone.localdate():%Y}/{secrets.token_hex(16)}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file attached to a document: the signed PDF, an XLSX of figures, an OFD, a scan.
+    Its kind is read from its content (gongkai.lib.filetext.detect); its text is extracted
+    in the background (gongkai.documents.attachments) and searched with the document."""
+
+    document = models.ForeignKey(Document, verbose_name="政府信息", on_delete=models.CASCADE,
+                                 related_name="attachments")
+    file = models.FileField("文件", upload_to=attachment_path, max_length=200)
+    name = models.CharField("文件名", max_length=255, blank=True,
+                            help_text="下载时的文件名；留空则用上传文件的名称。")
+    kind = models.CharField("类型", max_length=8, editable=False)
+    size = models.PositiveBigIntegerField("大小", default=0, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    text = models.TextField("提取的文字", blank=True, editable=False)
+    text_status = models.CharField("文字提取", max_length=16, choices=TextStatus.choices,
+                                   default=TextStatus.PENDING, editable=False)
+    text_note = models.CharField("提取说明", max_length=300, blank=True, editable=False)
+    pending = models.CharField("待审变更", max_length=8, choices=AttachmentChange.choices,
+                               blank=True, editable=False)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["text_status"], name="attachment_text_status")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("attachment", args=[self.document_id, self.pk])
+
+    @property
+    def extension(self) -> str:
+        return PurePosixPath(self.name).suffix.lstrip(".").upper()
 
 
 class Revision(models.Model):

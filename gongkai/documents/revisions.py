@@ -61,13 +61,26 @@ def _label(document: Document, name: str) -> str:
     return str(value)
 
 
-def snapshot(document: Document) -> dict:
+def attachment_list(document: Document, *, edited: bool = False) -> list[dict]:
+    """The attachments as a snapshot keeps them: those the published version shows, or
+    (``edited``) those of the pending edit. The files are rows of their own, whose pending
+    changes the workflow applies (gongkai.documents.attachments)."""
+    if document.pk is None:
+        return []
+    rows = document.attachments.edited() if edited else document.attachments.shown()
+    return [{"id": a.pk, "name": a.name, "kind": a.kind, "size": a.size, "sha256": a.sha256}
+            for a in rows.order_by("pk")]
+
+
+def snapshot(document: Document, *, edited: bool = False) -> dict:
     fields = {name: _json(getattr(document, Document._meta.get_field(name).attname))
               for name in CONTENT_FIELDS}
     labels = {name: _label(document, name) for name in CONTENT_FIELDS + STATE_FIELDS
               if name != "body"}
+    files = attachment_list(document, edited=edited)
+    labels["attachments"] = "；".join(f"{a['name']}（{a['sha256'][:8]}）" for a in files)
     state = {name: _json(getattr(document, name)) for name in STATE_FIELDS}
-    return {"fields": fields, "labels": labels, "state": state}
+    return {"fields": fields, "labels": labels, "state": state, "attachments": files}
 
 
 def apply(document: Document, data: dict) -> Document:
@@ -106,6 +119,8 @@ def compare(old: Revision, new: Revision) -> dict:
         a = old.data.get("labels", {}).get(name, "")
         b = new.data.get("labels", {}).get(name, "")
         rows.append((label, compare_values(a, b)))
+    rows.append(("附件", compare_values(old.data.get("labels", {}).get("attachments", ""),
+                                       new.data.get("labels", {}).get("attachments", ""))))
     body = side_by_side(html_lines(old.data.get("fields", {}).get("body") or ""),
                         html_lines(new.data.get("fields", {}).get("body") or ""))
     return {"fields": rows, "body": body,

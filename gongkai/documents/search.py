@@ -11,6 +11,8 @@ Bulk ``QuerySet.update()`` sends no signals: run ``gongkai reindex`` after one.
 import datetime as dt
 
 from django.core.cache import cache
+from django.db.models import Prefetch
+from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -22,8 +24,9 @@ from gongkai.search.highlight import SCAN_CHARS
 from gongkai.search.index import Facet, Index, Record
 from gongkai.search.segment import agency_name_words, doc_no_prefix
 
+from .attachments import INDEX_CHARS, index_text
 from .generation import generation
-from .models import Document, Validity
+from .models import Attachment, AttachmentChange, Document, TextStatus, Validity
 
 # Snippets read the first highlight.SCAN_CHARS characters of the text; this much HTML is
 # converted to find them (markup included), however long the body.
@@ -51,15 +54,18 @@ class DocumentIndex(Index):
         time comes without anyone saving them again. A document whose scheduled withdrawal
         has come is out even before ``gongkai publish-scheduled`` withdraws it: a search
         that meets it removes it (``results.forget_stale``), so no total counts it."""
-        return Document.objects.publishable().exclude(withdraw_at__lte=timezone.now())
+        return (Document.objects.publishable().exclude(withdraw_at__lte=timezone.now())
+                .prefetch_related(Prefetch("attachments", queryset=texts_to_index())))
 
     def to_record(self, doc: Document) -> Record:
         return Record(
             id=doc.pk,
             published_at=doc.published_at,
             title=doc.title,
-            # 主题词 are searchable with the body (they are not shown in snippets).
-            body=searchable_body(doc.abstract, doc.subject_terms, doc.body),
+            # 主题词 are searchable with the body (they are not shown in snippets), and so
+            # are the attachments' names and text (docs/search.md).
+            body="\n".join(filter(None, [searchable_body(doc.abstract, doc.subject_terms,
+                                                          doc.body), index_text(doc)])),
             doc_no=doc.doc_no,
             index_no=doc.index_no or "",
             facets={
@@ -77,6 +83,17 @@ class DocumentIndex(Index):
 
     def title_text(self, doc: Document) -> str:
         return doc.title
+
+    def more_texts(self, docs) -> dict:
+        """{id: [(attachment name, text)]}: where a hit's snippet comes from when its body
+        does not hold the words (one query for every such hit of a page)."""
+        found: dict[int, list] = {}
+        rows = (texts_to_index().shown().filter(document__in=[d.pk for d in docs])
+                .annotate(head=Substr("text", 1, INDEX_CHARS)).order_by("pk"))
+        # Only what is indexed can have matched: no more of each text is read.
+        for document_id, name, text in rows.values_list("document_id", "name", "head"):
+            found.setdefault(document_id, []).append((name, text))
+        return found
 
     def to_dict(self, doc: Document) -> dict:
         """A hit of the JSON twin (docs/search.md), beside title_html, snippet_html, score."""
@@ -121,6 +138,17 @@ class DocumentIndex(Index):
         post_save.connect(document_saved, sender=Document, dispatch_uid="search_document_saved")
         post_delete.connect(document_deleted, sender=Document,
                             dispatch_uid="search_document_deleted")
+        post_save.connect(attachment_changed, sender=Attachment,
+                          dispatch_uid="search_attachment_saved")
+        post_delete.connect(attachment_changed, sender=Attachment,
+                            dispatch_uid="search_attachment_deleted")
+
+
+def texts_to_index():
+    """Attachments whose text is searched: extracted, whatever their pending state (the
+    record keeps those the published version shows, ``attachment_texts``)."""
+    return Attachment.objects.filter(text_status=TextStatus.EXTRACTED).only(
+        "document_id", "name", "text", "pending")
 
 
 def local_date(moment: dt.datetime) -> dt.date:
@@ -184,6 +212,16 @@ def sync_document(doc: Document) -> None:
 def document_saved(sender, instance, raw=False, **kwargs):
     if not raw:  # loaddata: fixtures are indexed by `gongkai reindex`
         sync_document(instance)
+
+
+def attachment_changed(sender, instance, raw=False, **kwargs):
+    """An attachment added, extracted, approved or removed: its document's record again.
+    One waiting in a pending revision changes nothing public and is skipped."""
+    if raw or instance.pending == AttachmentChange.ADD:
+        return
+    document = Document.objects.filter(pk=instance.document_id).select_related("agency").first()
+    if document is not None:  # None: deleted with its document
+        sync_document(document)
 
 
 def document_deleted(sender, instance, **kwargs):

@@ -7,6 +7,12 @@ from a cache still counts. What a crash can lose is at most the views of the las
 that process (docs/configuration.md). With the interval at 0 every view is written at once.
 
 Only views of public documents are counted: the caller counts after the page was found.
+
+A page need not read its stored count on every view: ``reading(pk, stored)`` notes what this
+process had written of ``pk`` when ``stored`` was read, and ``shown(pk, reading)`` adds what
+it has written and counted since. A reading is good until the process starts a new epoch
+(every ``EPOCH_SECONDS``, which bounds the memory kept per document viewed); other processes'
+views show once the caller reads the stored count again.
 """
 
 import atexit
@@ -22,11 +28,16 @@ from django.db.models import F
 log = logging.getLogger(__name__)
 
 
+EPOCH_SECONDS = 60
+
+
 class ViewCounter:
     def __init__(self):
         self._pending: Counter = Counter()
+        self._written: Counter = Counter()  # views written by this process, this epoch
         self._lock = threading.Lock()
         self._flushed = time.monotonic()
+        self._epoch, self._epoch_began = 0, self._flushed
 
     @staticmethod
     def interval() -> float:
@@ -39,10 +50,21 @@ class ViewCounter:
         if due:
             self.flush()
 
-    def shown(self, pk: int, stored: int, *, counting: bool = True) -> int:
-        """浏览次数 to show with a page whose stored count was ``stored``: what is stored, what
-        this process has not written yet and, when ``counting``, this view (counted here)."""
-        shown = stored + self.pending(pk) + int(counting)
+    def reading(self, pk: int, stored: int) -> tuple[int, int, int]:
+        """What ``shown`` needs of a stored count ``stored`` just read from the database."""
+        with self._lock:
+            return (self._epoch, stored - self._written.get(pk, 0), pk)
+
+    def current(self, reading) -> bool:
+        """Whether ``reading`` can still be used (it was taken in this epoch)."""
+        return reading[0] == self._epoch
+
+    def shown(self, reading, *, counting: bool = True) -> int:
+        """浏览次数 to show with a page: the stored count of ``reading``, what this process has
+        written and counted since and, when ``counting``, this view (counted here)."""
+        _, base, pk = reading
+        with self._lock:
+            shown = base + self._written.get(pk, 0) + self._pending.get(pk, 0) + int(counting)
         if counting:
             self.add(pk)
         return shown
@@ -55,7 +77,9 @@ class ViewCounter:
         """Forget the pending counts (tests start from a clean counter)."""
         with self._lock:
             self._pending.clear()
+            self._written.clear()
             self._flushed = time.monotonic()
+            self._epoch += 1
 
     def flush(self) -> int:
         """Write the pending counts; returns how many views were written."""
@@ -64,6 +88,12 @@ class ViewCounter:
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._flushed = time.monotonic()
+            if self._flushed - self._epoch_began >= EPOCH_SECONDS:
+                self._written.clear()
+                self._epoch, self._epoch_began = self._epoch + 1, self._flushed
+            # Counted as written now: a reading taken before the update commits shows them
+            # through _written, one taken after through the stored count minus _written.
+            self._written.update(pending)
         if not pending:
             return 0
         try:
@@ -75,6 +105,7 @@ class ViewCounter:
             log.exception("浏览次数 could not be written; kept for the next flush")
             with self._lock:
                 self._pending.update(pending)
+                self._written.subtract(pending)
             return 0
         return sum(pending.values())
 

@@ -29,8 +29,8 @@ from gongkai.accounts import audit
 from gongkai.accounts.models import AuditAction, AuditEntry
 from gongkai.accounts.permissions import Action, check
 
-from . import revisions
-from .models import Document, PendingStatus, Status, next_index_no
+from . import attachments, revisions
+from .models import AttachmentChange, Document, PendingStatus, Status, TextStatus, next_index_no
 
 # Sent after every transition has committed its changes (inside the transaction):
 # sender=Document, document, action (an AuditAction value), user (None for the system).
@@ -122,7 +122,7 @@ def save_edit(document: Document, *, user=None, ip=None, previous_agency_id=None
         document.save()
         _finish(document, kind, user=user, ip=ip)
         return document
-    data = {**revisions.snapshot(document), "pending": True}
+    data = {**revisions.snapshot(document, edited=True), "pending": True}
     revision = revisions.save_revision(document, AuditAction.EDIT_PENDING, user=user,
                                        note=_note_for(kind), data=data)
     pending = document.pending_status or PendingStatus.DRAFT
@@ -166,6 +166,7 @@ def discard_pending(document: Document, *, user=None, ip=None) -> Document:
     document.sent_back_reason = ""
     Document.objects.filter(pk=document.pk).update(
         pending_revision=None, pending_status="", sent_back_reason="")
+    attachments.discard_pending(document)
     audit.record(AuditAction.DISCARD, user=user, obj=document, agency=document.agency, ip=ip,
                  object_type="document")
     transitioned.send(sender=Document, document=document, action=AuditAction.DISCARD, user=user)
@@ -214,6 +215,7 @@ def publish(document: Document, *, user=None, ip=None, at=None, note: str = "") 
         revisions.apply(document, document.pending_revision.data)
         _clear_pending(document)
         document.sent_back_reason = ""
+        attachments.apply_pending(document)  # before the save, which indexes the document
         document.save()
         _finish(document, AuditAction.PUBLISH, user=user, ip=ip, note=note,
                 detail="修改审核通过，已更新公开页面")
@@ -338,6 +340,58 @@ def unschedule(document: Document, *, user=None, ip=None) -> Document:
     return document
 
 
+@transaction.atomic
+def change_attachments(document: Document, *, add=(), remove=(), user=None,
+                       ip=None) -> Document:
+    """Attach files to ``document`` (unsaved Attachments, filled in by
+    ``attachments.prepare``) and remove others. A draft's change is saved at once; a live
+    document's waits, like any edit of it, in its pending revision (the public page keeps its
+    attachments until a reviewer approves). Either way a revision records the attachments as
+    they then are, and the audit log says what changed. Text extraction starts once the
+    transaction commits."""
+    add = list(add)
+    if not add and not remove:
+        return document
+    _need(user, Action.EDIT, document)
+    _lock(document)
+    # As stored, and only this document's: the caller's objects may be stale.
+    remove = list(document.attachments.filter(pk__in=[a.pk for a in remove if a.pk]))
+    if not add and not remove:
+        return document
+    live = document.is_live
+    for attachment in add:
+        attachment.document = document
+        attachment.pending = AttachmentChange.ADD if live else AttachmentChange.NONE
+        attachment.save()
+    for attachment in remove:
+        if live and attachment.pending != AttachmentChange.ADD:
+            attachment.pending = AttachmentChange.REMOVE
+            attachment.save(update_fields=["pending"])
+        else:  # never public: nothing to review
+            attachment.delete()
+    detail = "；".join(filter(None, [
+        "新增附件：" + "、".join(a.name for a in add) if add else "",
+        "删除附件：" + "、".join(a.name for a in remove) if remove else ""]))
+    current = Document.objects.select_related("pending_revision").get(pk=document.pk)
+    data = revisions.snapshot(revisions.as_edited(current), edited=live)
+    if live:
+        revision = revisions.save_revision(document, AuditAction.EDIT_PENDING, user=user,
+                                           note=detail, data={**data, "pending": True})
+        pending = document.pending_status or PendingStatus.DRAFT
+        Document.objects.filter(pk=document.pk).update(pending_revision=revision,
+                                                       pending_status=pending)
+        document.pending_revision, document.pending_status = revision, pending
+        action, detail = AuditAction.EDIT_PENDING, detail + "（审核通过前公开页面不变）"
+    else:
+        revisions.save_revision(document, AuditAction.EDIT, user=user, note=detail, data=data)
+        action = AuditAction.EDIT
+    audit.record(action, user=user, obj=document, agency=document.agency, ip=ip,
+                 object_type="document", detail=detail)
+    transitioned.send(sender=Document, document=document, action=action, user=user)
+    attachments.schedule(a.pk for a in add if a.text_status == TextStatus.PENDING)
+    return document
+
+
 def apply_due(now=None) -> dict:
     """What ``gongkai publish-scheduled`` does each minute: withdraw documents whose
     scheduled withdrawal came, and log the scheduled publications whose time came (the
@@ -395,4 +449,4 @@ def assign_missing_index_nos(agency) -> int:
 
 __all__ = ["WorkflowError", "PermissionDenied", "create", "save_edit", "discard_pending",
            "submit", "publish", "republish", "send_back", "withdraw", "unschedule", "apply_due",
-           "assign_index_no", "assign_missing_index_nos", "transitioned"]
+           "assign_index_no", "assign_missing_index_nos", "transitioned", "change_attachments"]

@@ -13,6 +13,7 @@ subject terms []. ``body_html`` is the page's raw HTML: the caller sanitises it.
 Pure Python, no Django: the formats live in ``gongkai.importers.formats``.
 """
 
+import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,10 +51,20 @@ def extract_all(path) -> list[Extracted]:
     through; a file that cannot be read at all gives one ``Extracted(0, None, reason)``.
     """
     try:
-        data = _read(path)
+        data, name = _unzipped(_read(path), Path(path).name)
     except ExtractError as error:
         return [Extracted(0, None, error.reason)]
-    return list(records_from_bytes(data, Path(path).name))
+    return list(records_from_bytes(data, name))
+
+
+def _unzipped(data: bytes, name: str) -> tuple[bytes, str]:
+    """A gzip file named ….gz (the nightly dump, gongkai-DATE.jsonl.gz) is read unpacked."""
+    if not (name.lower().endswith(".gz") and data.startswith(b"\x1f\x8b")):
+        return data, name
+    try:
+        return gzip.decompress(data), name[:-3]
+    except (OSError, EOFError) as error:
+        raise ExtractError(f"damaged gzip file: {error}")
 
 
 def records_from_bytes(data: bytes, name: str = "") -> Iterator[Extracted]:

@@ -14,7 +14,7 @@ from tqdm import tqdm
 from gongkai.checks.documents import inconsistencies, record_text
 
 from .extract import extract_all
-from .load import RecordError, Summary, save_record
+from .load import RecordError, Summary, link_superseded, save_record
 
 # In a folder, only these are taken as pages; named files are always tried.
 PAGE_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".jsonl"}
@@ -48,12 +48,13 @@ def import_paths(paths, *, agency_code=None, dry_run=False, progress=True) -> Su
 def import_file(path: Path, summary: Summary, agency_code: str | None = None) -> None:
     """Import the records of one file into ``summary``. A file or a record that fails, for
     whatever reason, is reported in ``summary.skipped`` and the rest go on."""
-    lines = path.suffix.lower() in LINE_FORMATS
+    lines = Path(path.name.lower().removesuffix(".gz")).suffix in LINE_FORMATS
     try:
         extracted = extract_all(path)
     except Exception as error:  # a page that breaks the extractor costs that page only
         summary.skipped.append((str(path), _reason("无法读取", error)))
         return
+    unlinked = []  # (document, 索引号 of the document in force not yet imported)
     for position, record, error in extracted:
         where = f"{path} 第{position}行" if lines and position else str(path)
         if error:
@@ -69,11 +70,14 @@ def import_file(path: Path, summary: Summary, agency_code: str | None = None) ->
             summary.skipped.append((where, _reason("无法保存", e)))
             continue
         summary.add(outcome, where)
+        if record.get("superseded_by") and not outcome.document.superseded_by_id:
+            unlinked.append((outcome.document, record["superseded_by"]))
         try:
             if findings := inconsistencies(record_text(record)):
                 summary.figure_issues.append((where, record["title"], findings))
         except Exception as e:
             summary.notes.append((where, _reason("已导入，但数据核验未能完成", e)))
+    link_superseded(unlinked)
 
 
 def _reason(what: str, error: Exception) -> str:

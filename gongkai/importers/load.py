@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from gongkai.catalog.models import Agency, Genre, Topic
+from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.documents import workflow
 from gongkai.documents.models import Disclosure, Document, Status, Validity
 from gongkai.lib.identifiers import normalize_doc_no
@@ -139,6 +139,8 @@ def _checked(record: dict) -> _Checked:
         raise RecordError(f"正文过长：{len(body):,} 字符，超过上限 {BODY_LIMIT:,} 字符，未导入"
                           f"（请拆分后再导入）")
     published_at, time_known = _published_at(dates["published_on"], record.get("published_at_time"))
+    if record.get("from_export"):
+        published_at, time_known = _exact_moment(record["published_at"]), record["published_time_known"]
     return _Checked(
         title=title, index_no=index_no, doc_no=normalize_doc_no(record.get("doc_no")),
         written_on=dates["written_on"], published_on=dates["published_on"],
@@ -148,7 +150,10 @@ def _checked(record: dict) -> _Checked:
 
 
 def _save(record: dict, checked: _Checked, agency_code: str | None) -> Outcome:
-    agency, new_agency = _agency_for(record.get("publisher"), agency_code, checked.index_no)
+    if record.get("from_export"):
+        agency, new_agency = _exported_agency(record, checked.index_no)
+    else:
+        agency, new_agency = _agency_for(record.get("publisher"), agency_code, checked.index_no)
     document, action = _find_or_new(record, checked, agency)
     was_dateless_draft = document.status == Status.DRAFT and document.published_at is None
     _fill(document, record, checked, agency)
@@ -238,6 +243,12 @@ def _find_or_new(record: dict, checked: _Checked, agency: Agency) -> tuple[Docum
             # Imported before without its address: the same page if that copy has none.
             existing = Document.objects.filter(
                 source_key=_content_key(agency, checked), source_url="").first()
+        if existing is None and record.get("from_export"):
+            # Exported from a catalogue where it was entered by hand (no natural key kept):
+            # the same agency, 名称 and exact publication time.
+            existing = Document.objects.filter(
+                agency=agency, title=checked.title, published_at=checked.published_at,
+                index_no=None).first()
     if existing:
         return existing, "updated"
     if checked.index_no and Document.objects.filter(source_key=key).exists():
@@ -271,6 +282,58 @@ def _fill(document: Document, record: dict, checked: _Checked, agency: Agency) -
         document.validity = _choice(Validity, validity)
     document.effective_on = checked.effective_on or document.effective_on
     document.source_url = record.get("source_url") or document.source_url
+    if record.get("from_export"):
+        _fill_exported(document, record, checked)
+
+
+def _exported_agency(record: dict, index_no: str) -> tuple[Agency, Agency | None]:
+    """The agency an export names, by its exact name; a new one takes the exported code
+    (else the 索引号's) when no agency holds it."""
+    name = (record.get("agency") or "").strip()
+    if not name:
+        raise RecordError("导出记录缺少发布机构（agency）")
+    code = (record.get("agency_code") or "").strip().upper()
+    code = code if code and not _agency_with_code(code) else _unclaimed_code(index_no)
+    agency, created = Agency.objects.get_or_create(
+        name=name, defaults={"needs_review": True, "code": code})
+    return agency, agency if created else None
+
+
+def _fill_exported(document: Document, record: dict, checked: _Checked) -> None:
+    """What an export holds beyond a page's fields, restored exactly: absent means none."""
+    document.topic = Topic.from_path(record["topic"]) if record.get("topic") else None
+    document.category_label = record.get("category_label") or ""
+    document.genre = Genre.objects.get_or_create(name=record["genre"])[0] \
+        if record.get("genre") else None
+    document.audience = Audience.objects.get_or_create(name=record["audience"])[0] \
+        if record.get("audience") else None
+    document.validity = _choice(Validity, record["validity"]) if record.get("validity") else ""
+    document.effective_on = checked.effective_on
+    document.repealed_on = _date(record.get("repealed_on"))
+    document.source_url = record.get("source_url") or ""
+    # The document in force may come later in the file: link_superseded() finishes the job.
+    document.superseded_by = _by_index_no(record.get("superseded_by"))
+
+
+def _by_index_no(index_no: str | None) -> Document | None:
+    return Document.objects.filter(index_no=index_no).first() if index_no else None
+
+
+def link_superseded(records: list[tuple[Document, str]]) -> None:
+    """Point each (document, 索引号 of the document in force) at that document, once the
+    whole file is in (an export lists older documents, which name newer ones, first)."""
+    for document, index_no in records:
+        if (current := _by_index_no(index_no)) and document.superseded_by_id != current.pk:
+            document.superseded_by = current
+            document.save(update_fields=["superseded_by", "updated_at"])
+
+
+def _exact_moment(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"发布时间格式不对：{value!r}（应为 ISO 8601）")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 def _classify(document: Document, category: str | None) -> None:

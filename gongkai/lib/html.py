@@ -40,10 +40,26 @@ BODY_SET_ATTRIBUTES = {"img": {"referrerpolicy": "no-referrer", "loading": "lazy
 
 def sanitize_html(value: str) -> str:
     """``value`` with only BODY_TAGS, BODY_ATTRIBUTES and BODY_STYLE_PROPERTIES kept."""
-    return nh3.clean(value or "", tags=BODY_TAGS, attributes=BODY_ATTRIBUTES,
-                     filter_style_properties=BODY_STYLE_PROPERTIES,
-                     set_tag_attribute_values=BODY_SET_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    cleaned = nh3.clean(value or "", tags=BODY_TAGS, attributes=BODY_ATTRIBUTES,
+                        filter_style_properties=BODY_STYLE_PROPERTIES,
+                        set_tag_attribute_values=BODY_SET_ATTRIBUTES,
+                        url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return _SET_ATTRIBUTE_TAG.sub(_attributes_in_order, cleaned)
+
+
+# nh3 adds the set attributes in an order that changes from call to call (a hash map's): they
+# are put in one order, so that the same body is always the same text (an export read back
+# gives the same file, a re-save changes nothing).
+_SET_TAGS = "|".join(map(re.escape, BODY_SET_ATTRIBUTES))
+_SET_ATTRIBUTE_TAG = re.compile(rf'<({_SET_TAGS})\b(?:[^>"]|"[^"]*")*>')
+
+
+def _attributes_in_order(match: re.Match) -> str:
+    tag = match.group(0)
+    forced = [f' {name}="{value}"' for name, value in BODY_SET_ATTRIBUTES[match.group(1)].items()]
+    for attribute in forced:
+        tag = tag.replace(attribute, "", 1)
+    return tag[:-1] + "".join(forced) + ">"
 
 
 _TAG = re.compile(r"<[^>]*>")

@@ -87,6 +87,19 @@ def mark(text: str, words) -> str:
     return _render(text, _spans(text, _matcher(words)))
 
 
+def first_match(text: str, words) -> int:
+    """Where the first of ``words`` occurs in ``text`` (the whole of it), or -1."""
+    pattern = _matcher(words)
+    found = pattern.search(text or "") if pattern is not None else None
+    return found.start() if found else -1
+
+
+def snippet_at(text: str, words, at: int, size: int = SNIPPET_CHARS) -> str:
+    """A snippet whose window starts LEAD_CHARS before offset ``at`` (a first_match)."""
+    start = max(0, at - LEAD_CHARS)
+    return ("…" if start else "") + snippet(text[start:start + SCAN_CHARS], words, size)
+
+
 def snippet(text: str, words, size: int = SNIPPET_CHARS, scan: int = SCAN_CHARS) -> str:
     """The stretch of ``text`` (``size`` characters) holding the most distinct query words
     among its first ``scan`` characters, escaped and marked; the start of the text when no

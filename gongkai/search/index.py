@@ -107,6 +107,12 @@ class Index:
         characters are read)."""
         return self.to_record(obj).body
 
+    def more_texts(self, objs) -> dict:
+        """{id: [(label, text)]}: further texts of ``objs`` (a document's attachments) that a
+        hit's snippet is cut from, labelled, when neither its title nor ``snippet_text``
+        holds the query words. One call per result page."""
+        return {}
+
     def find_exact(self, text: str):
         """The one public object that ``text`` names exactly (a 文号, a 索引号), or None."""
         return None

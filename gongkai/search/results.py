@@ -7,13 +7,14 @@ index (``registry.get_index()``): this module knows nothing of documents.
 """
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from .backends import get_search_backend
 from .backends.base import DATE, RELEVANCE
-from .highlight import mark, snippet
+from .highlight import first_match, mark, snippet, snippet_at
 from .query import Query, format_clause, parse, printable
 from .registry import get_index
 
@@ -23,6 +24,7 @@ SORTS = (RELEVANCE, DATE)
 PER_PAGE = 20
 MAX_PAGE = 500  # deeper pages cost more and are never read; the count still says how many
 SUGGESTIONS = 5
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Hit:
     score: float
     title: str  # HTML: escaped, query words in <mark>
     snippet: str  # HTML: escaped, query words in <mark>
+    source: str = ""  # where the snippet comes from when not the body: an attachment's name
 
 
 @dataclass
@@ -64,6 +67,9 @@ class Results:
     facets_exact: bool = True
     relaxed: list[Relaxed] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    # True: nothing holds every word (a citizen's whole question, typed as one), and the hits
+    # are those holding the question's rarest words, best first, one page.
+    partial: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -109,9 +115,29 @@ def search(text: str, *, filters=None, sort=RELEVANCE, page=1, per_page=PER_PAGE
     results.hits = make_hits(found.hits, objects, query_words(query, backend))
     results.facets = label_facets(found.facets, filters)
     if not found.total and query:
+        if partial := some_words_hits(query, filters, backend, per_page):
+            results.partial, results.total = True, len(partial)
+            results.hits = load_hits(partial, query_words(query, backend))
         results.relaxed = relax(query, filters, backend)
-        results.suggestions = suggest(query, backend)
+        if not results.hits:
+            results.suggestions = suggest(query, backend)
     return results
+
+
+def some_words_hits(query: Query, filters, backend, limit) -> list[tuple[int, float]]:
+    """For a query of plain words that nothing holds all of: the records holding its rarest
+    words, by bm25 (the candidates the re-ranker gets). People type questions
+    (房东不退押金怎么办): every word of one in one document is rare; some of them is what
+    they mean. Quoted phrases, fields and exclusions are meant strictly: nothing then."""
+    if query.negative or any(c.field or c.phrase for c in query.positive):
+        return []
+    # Words of two Chinese characters or more: digits, letters and single characters are
+    # what 文号 and codes are made of, and a 文号 that is not there matches nothing.
+    words = list(dict.fromkeys(w for w in query_words(query, backend)
+                               if len(w) > 1 and CJK.search(w)))
+    if len(words) < 2:
+        return []
+    return backend.some_words(words, filters)[:limit]
 
 
 def clean_filters(raw) -> dict:
@@ -151,9 +177,20 @@ def load_hits(hits, words) -> list[Hit]:
 
 def make_hits(hits, objects, words) -> list[Hit]:
     index = get_index()
-    return [Hit(objects[pk], score, mark(index.title_text(objects[pk]), words),
+    made = [Hit(objects[pk], score, mark(index.title_text(objects[pk]), words),
                 snippet(index.snippet_text(objects[pk]), words))
             for pk, score in hits if pk in objects]
+    # A hit whose title and body do not show the words matched elsewhere (an attachment):
+    # its snippet is cut from there and says where.
+    unexplained = [h for h in made if words and "<mark>" not in h.title + h.snippet]
+    if unexplained:
+        more = index.more_texts([h.object for h in unexplained])
+        for hit in unexplained:
+            for label, text in more.get(hit.object.pk, []):
+                if (at := first_match(text, words)) >= 0:
+                    hit.source, hit.snippet = label, snippet_at(text, words, at)
+                    break
+    return made
 
 
 def label_facets(facets, filters) -> dict[str, list[FacetValue]]:
@@ -225,6 +262,7 @@ def as_dict(results: Results, exact=None) -> dict:
                            "selected": v.selected} for v in values]
                    for name, values in results.facets.items()},
         "facets_exact": results.facets_exact,
+        "partial": results.partial,
         "relaxed": [{"q": r.text, "count": r.count, "dropped": r.dropped}
                     for r in results.relaxed],
         "suggestions": results.suggestions,
@@ -234,4 +272,4 @@ def as_dict(results: Results, exact=None) -> dict:
 def hit_dict(hit: Hit, index=None) -> dict:
     data = (index or get_index()).to_dict(hit.object)
     return {**data, "title_html": hit.title, "snippet_html": hit.snippet,
-            "score": round(hit.score, 6)}
+            "snippet_source": hit.source, "score": round(hit.score, 6)}

@@ -14,12 +14,14 @@ from django.utils.html import format_html, format_html_join
 
 from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.checks.documents import document_text, inconsistencies
-from gongkai.documents.models import Document
+from gongkai.documents.models import Attachment, Document
 from gongkai.documents.workflow import assign_missing_index_nos
 from gongkai.lib.html import html_to_text
 from gongkai.suggestions.suggester import suggest_abstract, suggest_terms, suggest_topic
 
-from . import accounts_admin, aids, reports_admin, views, workdays_admin  # noqa: F401 (registers)
+from . import (  # noqa: F401 (registers)
+    accounts_admin, aids, attachments_admin, reports_admin, views, workdays_admin,
+)
 from .forms import DocumentForm
 from .guides_admin import GuideListFilter, guide_link
 from .workflow_admin import AgencyListFilter, DocumentWorkflowAdmin, WorkflowStateFilter
@@ -32,6 +34,7 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
 
     # The body in a rich-text editor, 主题词 as tags (gongkai/staff/forms.py).
     form = DocumentForm
+    inlines = [attachments_admin.AttachmentInline]
     list_display = ["title", "index_no", "doc_no", "agency", "published_at", "workflow_state",
                     "validity", "view_count"]
     list_filter = [WorkflowStateFilter, "disclosure", "validity", AgencyListFilter, "genre"]
@@ -66,8 +69,8 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
         findings = inconsistencies(document_text(obj))
         if not findings:
             return "未发现对不上的数字。"
-        return format_html_join("", "<p>⚠ {}：文中 {}，计算得 {}<br><small>{}</small></p>",
-                                ((f.claim, f.stated, f.computed, f.sentence) for f in findings))
+        return format_html_join("", "<p>⚠ {}（{}）<br><small>{}</small></p>",
+                                ((f.message, f.claim, f.sentence) for f in findings))
 
     @admin.display(description="编辑建议")
     def suggestions_link(self, obj):
@@ -88,12 +91,24 @@ class DocumentAdmin(DocumentWorkflowAdmin, admin.ModelAdmin):
     def suggested_topic(self, obj):
         return aids.topic_html(obj)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attachment:  # through the workflow: a live document's wait
+            attachments_admin.save_attachments(request, form.instance, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
     def get_urls(self):
         suggest = self.admin_site.admin_view(self.suggest_view)
         from_file = self.admin_site.admin_view(self.from_file_view)
+        attachment = self.admin_site.admin_view(self.attachment_view)
         return [path("<int:pk>/suggest/", suggest, name="documents_document_suggest"),
                 path("from-file/", from_file, name="documents_document_from_file"),
+                path("<int:object_id>/attachments/<int:pk>/", attachment,
+                     name="documents_document_attachment"),
                 *super().get_urls()]
+
+    def attachment_view(self, request, object_id, pk):
+        return attachments_admin.download(request, self.get_queryset(request), object_id, pk)
 
     def from_file_view(self, request):
         """从文件新建: a .docx read into the add form (gongkai/staff/from_file.py)."""

@@ -9,7 +9,7 @@ from gongkai.config import envcaches, envfloat
 def test_the_embedded_default_shares_a_file_cache_in_the_data_directory(monkeypatch):
     monkeypatch.delenv("GONGKAI_CACHE_URL", raising=False)
     caches = envcaches("GONGKAI_CACHE_URL", Path("/srv/gongkai"))
-    assert caches["default"]["BACKEND"].endswith("FileBasedCache")
+    assert caches["default"]["BACKEND"] == "gongkai.filecache.FileCache"
     assert caches["default"]["LOCATION"] == "/srv/gongkai/cache"
     assert caches["pages"]["BACKEND"].endswith("LocMemCache")
     # Pages every worker shares live apart from the generation, so they never push it out.
@@ -18,7 +18,7 @@ def test_the_embedded_default_shares_a_file_cache_in_the_data_directory(monkeypa
 
 @pytest.mark.parametrize(("url", "backend", "location"), [
     ("redis://127.0.0.1:6379/1", "RedisCache", "redis://127.0.0.1:6379/1"),
-    ("file:///var/cache/gongkai", "FileBasedCache", "/var/cache/gongkai"),
+    ("file:///var/cache/gongkai", "FileCache", "/var/cache/gongkai"),
     ("locmem://", "LocMemCache", "gongkai"),
 ])
 def test_it_reads_the_cache_url(monkeypatch, url, backend, location):
@@ -40,3 +40,19 @@ def test_it_refuses_a_flush_interval_that_is_not_seconds(monkeypatch, value):
         envfloat("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1")
     monkeypatch.setenv("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "0.5")
     assert envfloat("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1") == 0.5
+
+
+def test_the_file_cache_culls_now_and_then_and_keeps_the_newest_entries(tmp_path, monkeypatch):
+    from gongkai import filecache
+
+    monkeypatch.setattr(filecache, "CULL_EVERY", 10)
+    cache = filecache.FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 20, "CULL_FREQUENCY": 2}})
+    listings = []
+    original = filecache.FileBasedCache._list_cache_files
+    monkeypatch.setattr(filecache.FileBasedCache, "_list_cache_files",
+                        lambda self: listings.append(1) or original(self))
+    for i in range(100):
+        cache.set(f"k{i}", i)
+    assert len(listings) == 10  # once every 10 writes, not 100 times
+    assert len(list(tmp_path.glob("*.djcache"))) <= 20 + 10
+    assert cache.get("k99") == 99

@@ -6,6 +6,8 @@ and the fields of each JSON hit are declared by the registered index
 docs/search.md and pinned by gongkai/web/tests/test_search_page.py.
 """
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,8 +17,10 @@ from gongkai.search.registry import get_index
 from gongkai.search.results import as_dict, exact_match, search
 
 from .caching import cached_page
+from .feeds import feed_links
 
 SORT_LABELS = [("relevance", "按相关度"), ("date", "按日期")]
+FACET_SHOWN = 12  # values listed per facet on the page; the JSON twin has them all
 
 
 def _page(value) -> int:
@@ -35,18 +39,43 @@ def search_page(request):
         return HttpResponseRedirect(jump.get_absolute_url())
 
     def render_results():
-        results = search(text, filters=request.GET, sort=request.GET.get("sort"),
-                         page=_page(request.GET.get("page")))
         if as_json:
-            return JsonResponse(as_dict(results, jump), json_dumps_params={"ensure_ascii": False})
+            return JsonResponse(search_dict(request.GET, jump),
+                                json_dumps_params={"ensure_ascii": False})
+        results = run_search(request.GET)
         return render(request, "search/search.html", {
             "results": results, "q": text, "facet_groups": facet_groups(request, results),
             "sort_links": [(key, label, link(request, sort=key)) for key, label in SORT_LABELS],
+            "feed": search_feed_links(request, text),
         })
 
     # Citizens ask the same things (the policy in the news, 社保, 入学): a result page is kept
     # under the catalogue's generation like any public page, so a change shows at once.
     return cached_page(request, ("search", request.GET.urlencode()), render_results)
+
+
+def run_search(params):
+    """The results for a query string's ``q``, facet filters, ``sort`` and ``page``: the one
+    reading of the search parameters, shared by this page, its JSON twin and /api/v1/search/."""
+    return search(params.get("q", ""), filters=params, sort=params.get("sort"),
+                  page=_page(params.get("page")))
+
+
+def search_dict(params, jump=None) -> dict:
+    """The JSON twin's body (docs/search.md) for these parameters; ``jump`` is the document
+    the query names exactly, when the caller has looked it up already."""
+    text = params.get("q", "")
+    if jump is None and text.strip():
+        jump = exact_match(parse(text))
+    return as_dict(run_search(params), jump)
+def search_feed_links(request, text: str) -> dict | None:
+    """The saved-search feed of this query (its newest matches), when there is a query."""
+    if not text.strip():
+        return None
+    params = request.GET.copy()
+    for key in ("page", "format", "sort"):
+        params.pop(key, None)
+    return feed_links(f"检索“{text.strip()}”的最新结果", "feed_search", query=params.urlencode())
 
 
 def link(request, **changes) -> str:
@@ -64,8 +93,18 @@ def link(request, **changes) -> str:
 
 def facet_groups(request, results):
     """(name, title, [(FacetValue, url that toggles it)]) for each facet with counts, in
-    the order and with the titles the index declares."""
-    return [(name, facet.title,
-             [(v, link(request, **{name: None if v.selected else v.value}))
-              for v in results.facets[name]])
-            for name, facet in get_index().facets.items() if results.facets.get(name)]
+    the order and with the titles the index declares: the FACET_SHOWN largest values (and a
+    selected one), each link built from this page's query string encoded once per facet (a
+    copy of the query per link was a third of an uncached result page)."""
+    groups = []
+    for name, facet in get_index().facets.items():
+        values = results.facets.get(name)
+        if not values:
+            continue
+        shown = [v for i, v in enumerate(values) if i < FACET_SHOWN or v.selected]
+        base = link(request, **{name: None})
+        joiner = "&" if len(base) > 1 else ""
+        groups.append((name, facet.title, [
+            (v, base if v.selected else f"{base}{joiner}{urlencode({name: v.value})}")
+            for v in shown]))
+    return groups

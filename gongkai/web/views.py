@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.documents.counts import public_counts as agency_counts
+from gongkai.documents.generation import generation
 from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
 from gongkai.guides.models import Guide
@@ -14,10 +15,13 @@ from gongkai.reports.build import government_agencies
 from gongkai.reports.models import AnnualReport
 
 from . import statistics as stats
-from .caching import cached_page, cached_value
+from .attachments import listed_attachments
+from .caching import cached_page, cached_value, page_caches
 from .display import COOKIE_AGE, FONT_SIZES
+from .feeds import feed_links
 
 PAGE_SIZE = 20
+STATE_SECONDS = 10
 
 
 def home(request):
@@ -27,7 +31,9 @@ def home(request):
         for agency in agencies:
             agency.n = counts[agency.pk]
         newest = Document.objects.published().for_listing().newest_first()[:15]
-        return render(request, "web/home.html", {"agencies": agencies, "newest": newest})
+        return render(request, "web/home.html", {
+            "agencies": agencies, "newest": newest,
+            "feed": feed_links("最新政府信息", "feed_newest")})
 
     return cached_page(request, ("home",), render_home)
 
@@ -69,7 +75,7 @@ def counts_by(field: str, **filters) -> dict:
     return dict(documents.values_list(field).annotate(n=Count("pk")).order_by())
 
 
-def _topic_tree(counts: dict):
+def topic_tree(counts: dict):
     """Two-level topic tree with document counts."""
     leaves = Topic.objects.filter(pk__in=[k for k in counts if k]).select_related("parent")
     tree: dict = {}
@@ -82,7 +88,7 @@ def _topic_tree(counts: dict):
     return sorted(tree.values(), key=lambda n: (n["topic"].sort_order, n["topic"].name))
 
 
-def _genre_counts(counts: dict):
+def genre_counts(counts: dict):
     return [(g, counts[g.pk]) for g in Genre.objects.filter(pk__in=[k for k in counts if k])]
 
 
@@ -97,10 +103,11 @@ def agency(request, pk):
         documents = Document.objects.published().filter(agency=agency)
         return render(request, "web/agency.html", {
             "agency": agency,
-            "topics": _topic_tree(topics),
-            "genres": _genre_counts(genres),
+            "topics": topic_tree(topics),
+            "genres": genre_counts(genres),
             "total": sum(topics.values()),
             "newest": documents.for_listing().newest_first()[:10],
+            "feed": feed_links(f"{agency.name}的信息", "feed_agency", agency.pk),
         })
 
     return cached_page(request, ("agency", pk), render_agency)
@@ -134,11 +141,20 @@ def agency_documents(request, pk):
         page = CountedPaginator(documents.for_listing().newest_first(), PAGE_SIZE, total)
         return render(request, "web/listing.html", {
             "agency": agency, "topic": topic, "genre": genre,
-            "page": page.get_page(page_number),
+            "page": page.get_page(page_number), "feed": _listing_feed(agency, topic, genre),
         })
 
     return cached_page(request, ("listing", pk, topic_id, genre_id, _int(page_number)),
                        render_listing)
+
+
+def _listing_feed(agency, topic, genre) -> dict:
+    if topic or genre:
+        category = topic or genre
+        name = "feed_topic" if topic else "feed_genre"
+        return feed_links(f"{agency.name}“{category}”的信息", name, category.pk,
+                          query=f"agency={agency.pk}")
+    return feed_links(f"{agency.name}的信息", "feed_agency", agency.pk)
 
 
 # 规章库: the genres that are regulations (规章) or normative documents (行政规范性文件).
@@ -185,24 +201,43 @@ VIEWS_MARK = "__GONGKAI_VIEWS__"
 
 
 def document(request, pk):
-    state = Document.objects.published().filter(pk=pk).values_list("view_count", "updated_at")
-    if not (state := state.first()):
+    if not (state := document_state(pk)):
         return withdrawn_document(request, pk)
-    stored, updated_at = state
+    updated_at, reading = state
 
     def render_document():
         doc = get_object_or_404(
             Document.objects.published().select_related("agency", "topic__parent"), pk=pk)
         return render(request, "web/document.html",
-                      {"doc": doc, "current": doc.current_version(), "views": VIEWS_MARK})
+                      {"doc": doc, "current": doc.current_version(), "views": VIEWS_MARK,
+                       "attachments": listed_attachments(doc)})
 
-    response = cached_page(request, ("document", pk, updated_at.timestamp()), render_document)
+    response = cached_page(request, ("document", pk, updated_at), render_document)
     # 浏览次数 counts page views: a GET that shows the page (a 304 too: the reader sees it).
     # HEAD (link checkers, `curl -I`, monitors) reads the same headers without a reader.
-    shown = view_counter.shown(pk, stored, counting=request.method == "GET")
+    shown = view_counter.shown(reading, counting=request.method == "GET")
     if response.status_code == 200:
         response.content = response.content.replace(VIEWS_MARK.encode(), str(shown).encode(), 1)
     return response
+
+
+def document_state(pk):
+    """(last change, 浏览次数 reading) of public document ``pk``, or None when it is not public.
+
+    Read from the database at most every STATE_SECONDS per worker and generation: the query
+    was most of a cached page's cost. A withdrawal or an edit moves the generation, so the
+    state is never older than the catalogue; a scheduled document's hour shows within
+    STATE_SECONDS; other workers' views show when the state is read again."""
+    key = f"document-state:{generation()}:{pk}"
+    store = page_caches()[0]
+    state = store.get(key)
+    if state is not None and (not state or view_counter.current(state[1])):
+        return state or None
+    row = Document.objects.published().filter(pk=pk).values_list("view_count", "updated_at")
+    if row := row.first():
+        state = (row[1].timestamp(), view_counter.reading(pk, row[0]))
+    store.set(key, state or (), STATE_SECONDS)
+    return state
 
 
 def withdrawn_document(request, pk):

@@ -37,6 +37,14 @@ def test_it_exits_1_and_names_the_inconsistent_claim(text_file):
     assert "成功率 98.30% = 1062 / 1080" in result.stdout and "计算得 98.33" in result.stdout
 
 
+def test_it_says_in_chinese_what_does_not_add_up(text_file):
+    result = gongkai("check", text_file("全年共排查安全隐患120处，其中重大隐患50处，一般隐患80处。"
+                                        "全年受理申请325件，上年为250件，比上年增长35%。"))
+    assert result.returncode == 1
+    assert "不一致：分项合计 130 处，超过总数 120 处（120处 = 50 + 80，相差 10）" in result.stdout
+    assert "不一致：文中增长 35%，按本期 325件、上期 250件 计算得增长 30%" in result.stdout
+
+
 def test_json_lists_every_relation_checked(text_file):
     result = gongkai("check", "--json", text_file(ROUND + WRONG))
     relations = json.loads(result.stdout)

@@ -278,6 +278,13 @@ def test_with_and_without_split_a_total():
         ("sum", "92个 = 50 + 45", "inconsistent")]
 
 
+def test_values_of_one_attribute_split_a_total():
+    assert relations("共有救助对象120人，其中未成年人80人，老年人60人。") == [
+        ("sum", "120人 = 80 + 60", "inconsistent")]
+    assert relations("共发放助学金1.02亿元，其中本专科生7,800万元，研究生3,400万元。") == [
+        ("sum", "1.02亿元 = 7,800万元 + 3,400万元", "inconsistent")]
+
+
 def test_men_and_women_split_a_total():
     assert relations("共有党员1200名，其中男党员800名，女党员500名。") == [
         ("sum", "1200名 = 800 + 500", "inconsistent")]
@@ -293,7 +300,6 @@ def test_men_and_women_split_a_total():
     "共有干部120人，其中女干部50人，党员90人。",
     "共有党员1200名，其中女党员400名，少数民族党员50名，35岁以下党员300名。",
     "共计划建设10个项目，其中已开工8个，已完工5个。",
-    "共有救助对象120人，其中未成年人80人，老年人60人。",
     "共救助困难家庭40户，其中无房户30户，低保户20户。",  # 无房 is an attribute, not a complement
     # more clauses follow the parts: the list may go on in other words
     "共办理合同登记1475份，其中住宅合同1138份，非住宅336份，注销租赁合同155份，代征税款810万元。",
@@ -329,3 +335,167 @@ def test_statutes_yield_no_relations():
     text = ("第十二条　违反本条例第五条规定的，处五千元以上五万元以下罚款；其中，情节严重的，"
             "处五万元以上十万元以下罚款。第十三条　本条例自2019年5月15日起施行。")
     assert check_text(text) == []
+
+
+# --- Issue 11: more tally shapes -----------------------------------------------------------
+
+
+def test_parts_that_exceed_the_total_are_inconsistent_and_the_message_names_the_numbers():
+    finding = only("全年共排查安全隐患120处，其中重大隐患50处，一般隐患80处。")
+    assert (finding.claim, finding.status) == ("120处 = 50 + 80", "inconsistent")
+    assert finding.message == "分项合计 130 处，超过总数 120 处"
+    assert finding.to_dict()["message"] == finding.message
+
+
+@pytest.mark.parametrize("marker", ["其中", "包括", "主要是", "分别为"])
+def test_every_list_word_opens_parts_that_cannot_exceed_the_total(marker):
+    assert relations(f"共开展专项检查46次，{marker}消防检查28次、燃气检查21次。") == [
+        ("sum", "46次 = 28 + 21", "inconsistent")]
+
+
+@pytest.mark.parametrize("text", [
+    "共开展专项检查46次，其中消防检查20次、燃气检查21次。",
+    "共开展专项检查46次，包括消防检查20次、燃气检查21次。",
+    "共开展专项检查46次，主要是消防检查20次、燃气检查21次。",
+    "共建成充电桩3850个，涉及三类运营商，其中快充桩1620个、慢充桩2130个。",  # 三类 is not the two
+])
+def test_a_shortfall_is_no_error_when_the_list_may_name_only_some_parts(text):
+    assert not [f for f in check_text(text) if f.status == "inconsistent"]
+
+
+@pytest.mark.parametrize("text", [
+    "本年度共受理行政复议案件215件，分别为维持128件、撤销23件、驳回54件。",
+    "全县共开发公益性岗位150个，分为城镇岗位和乡村岗位两类，分别为60个、80个。",
+    "全市共建成充电桩3,850个，其中快充桩和慢充桩两类：1,620个、2,130个。",
+])
+def test_a_shortfall_is_an_error_when_the_text_names_every_part(text):
+    (finding,) = check_text(text)
+    assert finding.status == "inconsistent" and "少于总数" in finding.message
+
+
+def test_totals_in_yi_parts_in_wan_and_yuan():
+    assert relations("共筹集资金356万元，其中财政拨款2,800,000元，社会捐赠960,000元。") == [
+        ("sum", "356万元 = 2,800,000元 + 960,000元", "inconsistent")]
+    assert only("投资1.2亿元，其中设备购置4500万元，建筑工程8500万元。").message == (
+        "分项合计 1.3 亿元，超过总数 1.2 亿元")
+
+
+def test_a_single_part_cannot_exceed_its_total():
+    assert only("全街道共有网格员86名，其中专职网格员92名。").message == "分项 92 名，超过总数 86 名"
+
+
+@pytest.mark.parametrize("text", [
+    "共有规上工业企业210家，其中产值超亿元企业86家，高新技术企业132家。",  # attributes
+    "共有企业500家，其中工业企业300家，规上工业企业250家。",  # one inside the other
+    "共受理投诉200件，其中消费投诉150件，已办结140件。",  # a type and a state
+    "共受理投诉200件，其中消费投诉150件，已办结140件，未办结20件。",
+    "工单总数为12683件，其中办结8846件、不予受理867件、满意6197件、基本满意237件、不满意1262件。",
+    "共有村（社区）19个，其中行政村17个、社区3个，涉及人口3.2万人。",  # more figures follow
+])
+def test_parts_that_may_overlap_are_not_accused_of_exceeding(text):
+    assert check_text(text) == []
+
+
+def test_a_nested_list_that_does_not_add_up_is_inconsistent_and_hides_its_outer_list():
+    text = "全区共有公办幼儿园42所，其中城区18所，农村24所，其中中心园12所、村级园16所。"
+    assert relations(text) == [("sum", "24所 = 12 + 16", "inconsistent")]
+
+
+def test_a_nested_list_of_the_outer_total_is_not_accused():
+    text = "全区共有幼儿园42所，其中城区18所，农村24所，其中公办园20所、民办园22所。"
+    assert check_text(text) == []
+
+
+def test_an_outer_list_goes_on_past_the_semicolon_of_a_nested_one():
+    text = "共下达资金5600万元，其中基础设施类3800万元，其中道路2600万元、供水1200万元；公共服务类2000万元。"
+    assert relations(text) == [("sum", "5600万元 = 3800 + 2000", "inconsistent"),
+                               ("sum", "3800万元 = 2600 + 1200", "consistent")]
+
+
+@pytest.mark.parametrize("text, approximate", [
+    ("共接收实习生20至30人", [True]),
+    ("共接收实习生20人至30人", [True, True]),
+    ("补助10万～30万元", [True]),
+    ("由300人增至500人", [False, False]),
+])
+def test_a_range_is_approximate(text, approximate):
+    assert [q.approximate for q in extract_quantities(text)] == approximate
+
+
+def test_a_range_total_is_never_accused():
+    assert check_text("共接收实习生20至30人，其中本科生15人，研究生18人。") == []
+
+
+def test_a_share_of_a_total_the_text_names():
+    text = "全县户籍人口52.3万人，其中农村人口31.4万人，占总人口的{}%。"
+    assert relations(text.format(60)) == [("share", "占比 60% = 31.4 / 52.3", "consistent")]
+    assert only(text.format(65)).message == "占比文中为 65%，按 31.4 ÷ 52.3 计算得 60.04%"
+    assert check_text("全县户籍人口52.3万人，其中农村人口31.4万人，占全省农村人口的5%。") == []
+
+
+@pytest.mark.parametrize("text, claim, status", [
+    ("2023年接待游客1,650万人次，2022年为1,500万人次，同比增长10%。",
+     "增长 10% = 1,650 / 1,500 − 1", "consistent"),
+    ("全年受理申请325件，上年为250件，比上年增长35%。", "增长 35% = 325 / 250 − 1", "inconsistent"),
+    ("全年实现地区生产总值812.6亿元，比上年的758.3亿元增长7.2%。",
+     "增长 7.2% = 812.6 / 758.3 − 1", "consistent"),
+    ("事故起数为42起，去年同期为60起，同比下降30%。", "下降 30% = 42 / 60 − 1", "consistent"),
+    ("2023年新增市场主体5,230户，2022年为4,860户，同比增加470户。",
+     "增加 470户 = 5,230 − 4,860", "inconsistent"),
+])
+def test_a_year_on_year_change_is_checked_when_both_years_are_stated(text, claim, status):
+    finding = only(text)
+    assert (finding.kind, finding.claim, finding.status) == ("change", claim, status)
+
+
+def test_a_change_in_the_wrong_direction_is_named():
+    finding = only("2023年发生火灾事故128起，较2022年的160起上升20%。")
+    assert finding.status == "inconsistent"
+    assert finding.message == "文中上升 20%，按本期 128起、上期 160起 计算得下降 20%"
+
+
+@pytest.mark.parametrize("text", [
+    "全年受理申请325件，同比增长30%。",  # last year's figure not stated
+    "全年受理1200件，2022年为1000件，同比增长10%。",  # which year is 全年?
+    "全年受理申请325件，办结300件，上年为250件，比上年增长30%。",  # which figure grew?
+    "全年受理申请325件，上年为250件，比上年增长约30%。",  # approximate
+    "全年受理申请325件，上年为250件，比上年增长3个百分点。",  # points, not percent
+])
+def test_it_does_not_guess_a_change(text):
+    assert check_text(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("市本级投入2,000万元，区县投入1,500万元，共计3,500万元。",
+     [("sum", "3,500万元 = 2,000 + 1,500", "consistent")]),
+    ("市本级投入2,000万元，区县投入1,500万元，合计3,600万元。",
+     [("sum", "3,600万元 = 2,000 + 1,500", "inconsistent")]),
+    # the first figure may be something else: 1.2亿元 is not summed, the last two fit
+    ("完成投资1.2亿元，市本级投入2,000万元，区县投入1,500万元，总计3,500万元。",
+     [("sum", "3,500万元 = 2,000 + 1,500", "consistent")]),
+    # …so a shortfall is accused only when all of them fall short
+    ("完成投资1.2亿元，市本级投入2,000万元，区县投入1,500万元，总计3,600万元。", []),
+    ("新增企业50家，共有企业600家。", []),  # 共有 is a stock, not a sum of what precedes
+    ("共投入5000万元，其中市本级2000万元，区县1500万元，共计3500万元，社会资本1500万元。",
+     [("sum", "5000万元 = 2000 + 1500 + 1500", "consistent"),
+      ("sum", "3500万元 = 2000 + 1500", "consistent")]),
+])
+def test_a_total_after_its_parts(text, expected):
+    assert relations(text) == expected
+
+
+def test_a_change_named_by_its_rate():
+    finding = only("全年进出口总额860亿元，上年同期为800亿元，增幅为10%。")
+    assert (finding.claim, finding.status) == ("增幅 10% = 860 / 800 − 1", "inconsistent")
+
+
+def test_a_nested_list_is_not_excused_by_a_sibling_part_it_happens_to_equal():
+    text = "共办理项目30件，其中教育类8件，医疗类7件，其中新建站5件、改建院3件；其他15件。"
+    assert ("sum", "7件 = 5 + 3", "inconsistent") in relations(text)
+
+
+def test_a_table_run_into_one_sentence_is_not_read_as_prose():
+    row = "甲类{}件，上年为{}件，同比增长{}%"
+    table = "，".join(row.format(i % 7 + 1, i % 5 + 1, i % 9) for i in range(1000)) + "。"
+    assert check_text(table) == []
+    assert check_text(row.format(120, 100, 25) + "。")[0].claim == "增长 25% = 120 / 100 − 1"

@@ -45,3 +45,13 @@ def test_topic_paths_read_every_separator_and_write_a_backslash():
         assert normalize_topic_path(path) == "综合政务\\政务公开"
     assert split_topic_path("") == [] and split_topic_path("\\\\") == []
     assert format_topic_path(["城乡建设"]) == "城乡建设"
+
+
+def test_sanitising_is_deterministic_and_idempotent():
+    body = '<p><img alt="a>b" src="https://example.gov.cn/a.jpg"> <img src="b.png"></p>'
+    once = {sanitize_html(body) for _ in range(20)}
+    assert len(once) == 1
+    (cleaned,) = once
+    assert sanitize_html(cleaned) == cleaned
+    assert '<img alt="a&gt;b" src="https://example.gov.cn/a.jpg" referrerpolicy="no-referrer" ' \
+        'loading="lazy">' in cleaned

@@ -160,7 +160,7 @@ class SearchBackend(BaseSearchBackend):
 
     # -- searching ---------------------------------------------------------------------------
 
-    def where(self, compiled, query, filters, now):
+    def where(self, compiled, query, filters, now, *, title_first=True):
         where, params = [], []
         for column, (positive, negative) in compiled.items():
             if positive:
@@ -180,7 +180,7 @@ class SearchBackend(BaseSearchBackend):
             params.append(scheduled)
         rank_query = (compiled.get("tsv") or compiled["title_tsv"])[0]
         return ("FROM search_entry WHERE " + " AND ".join(where), params,
-                (rank_query, self.title_query(query)))
+                (rank_query, self.title_query(query) if title_first else None))
 
     def _scheduled(self, now) -> list[int]:
         return [pk for (pk,) in self._execute(
@@ -228,6 +228,8 @@ class SearchBackend(BaseSearchBackend):
     def _ranked(self, rank_queries, sql, params, exact, offset, limit):
         rank_query, title_query = rank_queries
         source, source_params = sql, params
+        in_title, title_params = ("title_tsv @@ %s::tsquery", [title_query]) if title_query \
+            else ("FALSE", [])
         if not exact:
             if offset >= self.window:
                 return self._newest(sql, params, offset, limit)
@@ -237,10 +239,10 @@ class SearchBackend(BaseSearchBackend):
             source_params = [*params, self.window]
         rows = self._execute(
             f"SELECT record_id, ts_rank(%s::float4[], tsv, %s::tsquery) AS score, "
-            f"title_tsv @@ %s::tsquery AS in_title {source} "
+            f"{in_title} AS in_title {source} "
             "ORDER BY in_title DESC, score DESC, published_at DESC, record_id DESC "
             "LIMIT %s OFFSET %s",
-            [RANK_WEIGHTS, rank_query, title_query, *source_params, limit, offset])
+            [RANK_WEIGHTS, rank_query, *title_params, *source_params, limit, offset])
         return [(record_id, score) for record_id, score, _ in rows]
 
     def _facets(self, sql, params, total):

@@ -182,21 +182,26 @@ class SearchBackend(BaseSearchBackend):
 
     # -- searching ---------------------------------------------------------------------------
 
-    def where(self, match, query, filters, now):
+    def where(self, match, query, filters, now, *, title_first=True):
         for name, value in filters.items():
             match += f" AND {{tags}} : {quote(tag(name, value))}"
         return ("FROM search_fts f WHERE search_fts MATCH %s AND f.rowid < %s",
-                [match, published_cutoff(now)])
+                [match, published_cutoff(now)], title_first)
+
+    def capped_total(self, where, cap):
+        sql, params, _ = where
+        return self._execute(f"SELECT count(*) FROM (SELECT 1 {sql} LIMIT %s)",
+                             [*params, cap])[0][0]
 
     def _search(self, where, sort, offset, limit, facets) -> Found:
-        sql, params = where
+        sql, params, title_first = where
         total = self._execute(f"SELECT count(*) {sql}", params)[0][0]
         found = Found(total=total)
         if not total:
             return found
         if limit:
             found.hits = (self._newest(sql, params, offset, limit) if sort == DATE
-                          else self._ranked(sql, params, total, offset, limit))
+                          else self._ranked(sql, params, total, offset, limit, title_first))
         if facets:
             found.facets = self._facets(sql, params, total)
             found.facets_exact = total <= self.facet_limit
@@ -207,28 +212,30 @@ class SearchBackend(BaseSearchBackend):
             f"SELECT f.rowid & {ID_MASK}, 0.0 {sql} ORDER BY f.rowid DESC LIMIT %s OFFSET %s",
             [*params, limit, offset])
 
-    def _ranked(self, sql, params, total, offset, limit):
+    def _ranked(self, sql, params, total, offset, limit, title_first=True):
         if total <= self.gate:
-            return self._bm25(sql, params, offset, limit)
+            return self._bm25(sql, params, offset, limit, title_first)
         # Above the gate: bm25 over the newest WINDOW matches, then the rest newest first.
         floor = self._nth_newest(sql, params, self.window)
         hits = []
         if offset < self.window:
-            hits = self._bm25(sql + " AND f.rowid >= %s", [*params, floor], offset, limit)
+            hits = self._bm25(sql + " AND f.rowid >= %s", [*params, floor], offset, limit,
+                              title_first)
         if len(hits) < limit:
             rest = max(0, offset - self.window)
             hits += self._newest(sql + " AND f.rowid < %s", [*params, floor], rest,
                                  limit - len(hits))
         return hits
 
-    def _bm25(self, sql, params, offset, limit):
+    def _bm25(self, sql, params, offset, limit, title_first=True):
         weights = ", ".join(str(FIELDS.get(name, 0.0)) for name in COLUMNS)
         title_only = ", ".join("1.0" if name == "title" else "0.0" for name in COLUMNS)
         # bm25() is negative, best lowest; a title-only bm25 below zero means a query word is
         # in the title, and those rank above body-only matches whatever their scores.
+        in_title = f"bm25(search_fts, {title_only}) < 0" if title_first else "0"
         rows = self._execute(
             f"SELECT f.rowid & {ID_MASK}, -bm25(search_fts, {weights}) AS score, "
-            f"bm25(search_fts, {title_only}) < 0 AS in_title {sql} "
+            f"{in_title} AS in_title {sql} "
             "ORDER BY in_title DESC, score DESC, f.rowid DESC LIMIT %s OFFSET %s",
             [*params, limit, offset])
         return [(record_id, score) for record_id, score, _ in rows]

@@ -326,7 +326,7 @@ class SearchBackend(BaseSearchBackend):
 
     # -- searching ---------------------------------------------------------------------------
 
-    def where(self, compiled, query, filters, now):
+    def where(self, compiled, query, filters, now, *, title_first=True):
         parts = [(MUST, compiled)]
         for name, value in filters.items():  # cleaned by search(): of the facet's type
             parts.append((MUST, Q.term_query(schema(), name, value)))
@@ -334,7 +334,7 @@ class SearchBackend(BaseSearchBackend):
         parts.append((MUST_NOT, Q.range_query(schema(), "published", tantivy.FieldType.Integer,
                                               published_seconds(now), None,
                                               include_lower=False)))
-        titled = [t for c in query.positive if c.field in (None, "title")
+        titled = [t for c in query.positive if title_first and c.field in (None, "title")
                   and (t := self._clause(c, fields=["title"]))]
         title_first = (Q.const_score_query(Q.boolean_query([(SHOULD, t) for t in titled]),
                                            TITLE_FIRST) if titled else None)

@@ -133,6 +133,7 @@ class ChangeFormTestCase(BaseTestCase):
             "status": "draft", "subject_terms": "计划，草稿",
             "body": "<h2>一、目标</h2><table><tbody><tr><td><p>甲</p></td><td><p>乙</p></td>"
                     "</tr></tbody></table><ul><li><p>一项</p></li></ul>",
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
         })
         assert r.status_code == 302, r.content.decode()[:3000]
         document = Document.objects.get(pk=self.draft.pk)

@@ -23,7 +23,9 @@ TITLE = "深圳市人民政府办公厅关于印发社区养老服务工作方�
 FIXED = TITLE + "（修订）"
 
 
-class WorkflowBrowserTestCase(BrowserTestCase):
+class StaffBrowserTestCase(BrowserTestCase):
+    """Staff of agency A and B signing in and pressing workflow buttons, for browser tests."""
+
     def setUp(self):
         BaseTestCase.setUpTestData.__func__(type(self))
         self.editor_a = staff_user("editor_a", (self.cuizhu, Role.EDITOR))
@@ -62,6 +64,9 @@ class WorkflowBrowserTestCase(BrowserTestCase):
         token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
         return page.request.post(self.live_server_url + path, form={**data, "csrfmiddlewaretoken": token},
                                  headers={"Referer": self.live_server_url + path}, max_redirects=0)
+
+
+class WorkflowBrowserTestCase(StaffBrowserTestCase):
 
     def test_a_document_goes_from_a_docx_through_review_to_the_public_page(self):
         # 1. The editor of A: 从文件新建, the agency picked in the autocomplete, saved, 送审.

@@ -33,13 +33,18 @@ PAGES = {
     "document_seed_page": (lambda t: t.import_seed_page().get_absolute_url(),
                            ".doc-body :text(\"民生微实事\")"),
     "document_repealed": (lambda t: t.repealed.get_absolute_url(), ".notice a"),
+    "document_attachments": (lambda t: t.with_attachments(), ".attachments a"),
+    "search_attachment_hit": (lambda t: t.with_attachments("/search/?q=" + quote("老旧小区改造")),
+                              ".snippet-source"),
     "document_withdrawn": (lambda t: t.withdrawn_page(), ".notice"),
     "regulations": (lambda t: t.regulations_page(), ".listing tbody a"),
     "search_form": (lambda t: "/search/", "#search-q"),
     "search_results": (lambda t: "/search/?q=" + quote("翠竹街道"), ".hit a"),
     "search_facets": (lambda t: f"/search/?q={quote('翠竹街道')}&genre={t.summary_genre.pk}&year=2022",
                       ".facet a.selected"),
-    "search_no_results": (lambda t: "/search/?q=" + quote("民生微实事 火星基地"), ".relaxed a"),
+    "search_partial": (lambda t: "/search/?q=" + quote("民生微实事 火星基地"), ".relaxed a"),
+    "search_no_results": (lambda t: "/search/?q=" + quote('"民生微实事 火星基地"'), ".suggestions a"),
+    "exports": (lambda t: t.exports_page(), ".listing tbody a"),
     "not_found": (lambda t: "/documents/999999/", "main h1"),
     "admin_login": (lambda t: "/admin/login/", "#id_username"),
     "apply": (lambda t: f"/agencies/{t.cuizhu.pk}/apply/", "#id_id_number"),
@@ -70,6 +75,19 @@ class AccessibilityTestCase(BrowserTestCase):
 
         workflow.withdraw(self.repealed)
         return self.repealed.get_absolute_url()
+
+    def with_attachments(self, path: str = "") -> str:
+        """The summary with two attachments (one found only by its text); ``path`` or its page."""
+        from django.core.files.base import ContentFile
+
+        from gongkai.documents.models import Attachment, TextStatus
+
+        for name, kind in (("附件1：老旧小区改造资金表.xlsx", "xlsx"), ("附件2：申请表（扫描件）.pdf", "pdf")):
+            Attachment.objects.create(document=self.summary, name=name, kind=kind, size=123456,
+                                      file=ContentFile(b"x", name="a.bin"),
+                                      text="项目 老旧小区改造 1200" if kind == "xlsx" else "",
+                                      text_status=TextStatus.EXTRACTED)
+        return path or self.summary.get_absolute_url()
 
     def regulations_page(self) -> str:
         """规章库 with a regulation in force that replaced a repealed one."""
@@ -126,6 +144,23 @@ class AccessibilityTestCase(BrowserTestCase):
         fields |= {"fax": "0755-0000 0001", "email": "gk@example.gov.cn",
                    "online_channel": "https://www.example.gov.cn/apply/"}
         return Guide.objects.create(agency=self.cuizhu, **fields).get_absolute_url()
+    def exports_page(self) -> str:
+        """数据下载 with the two dumps, written to a folder of this test's own."""
+        import tempfile
+        from pathlib import Path
+
+        from django.test import override_settings
+
+        from gongkai.importers.export import write_dump
+
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        settings = override_settings(DATA_DIR=Path(folder.name))
+        settings.enable()
+        self.addCleanup(settings.disable)
+        write_dump("jsonl")
+        write_dump("csv")
+        return "/exports/"
 
     def import_seed_page(self) -> Document:
         """The summary with the real seed page's body (tables, lists), through the importer."""

@@ -57,7 +57,7 @@ class AdminFigureCheckTestCase(AdminTestCase):
         self.draft.body = "<p>受理群众诉求1080宗，其中已化解1062件，待受理14宗，化解中1宗，继续研究3宗，成功率为98.30%。</p>"
         self.draft.save()
         html = self.client.get(f"/admin/documents/document/{self.draft.pk}/change/").content.decode()
-        assert "成功率 98.30% = 1062 / 1080：文中 98.3，计算得 98.33" in html
+        assert "⚠ 成功率文中为 98.30%，按 1062 ÷ 1080 计算得 98.33%（成功率 98.30% = 1062 / 1080）" in html
 
     def test_a_clean_document_says_so(self):
         html = self.client.get(f"/admin/documents/document/{self.summary.pk}/change/").content.decode()

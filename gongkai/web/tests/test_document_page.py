@@ -1,8 +1,14 @@
+import datetime as dt
 import re
 
-from gongkai.documents.models import Validity
+import time_machine
+from django.db.models import F
+from django.utils import timezone
+
+from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
 from gongkai.test import BaseTestCase
+from gongkai.web.views import STATE_SECONDS
 
 
 def text_of(html: str) -> str:
@@ -48,6 +54,25 @@ class DocumentPageTestCase(BaseTestCase):
         self.summary.refresh_from_db()
         assert self.summary.view_count == 3
         assert '<span class="views">4</span>' in self.get(self.summary).content.decode()
+
+    def shown(self, doc) -> int:
+        html = self.get(doc).content.decode()
+        return int(html.split('<span class="views">')[1].split("<")[0])
+
+    def test_the_count_shown_keeps_rising_across_flushes_and_other_workers_views(self):
+        # The page reads the stored count once per few seconds; what this worker writes in
+        # between must not make the number shown go back.
+        assert [self.shown(self.summary) for _ in range(2)] == [1, 2]
+        view_counter.flush()
+        assert [self.shown(self.summary) for _ in range(2)] == [3, 4]
+        view_counter.flush()
+        # Another worker's views reach the page once the state is read again.
+        Document.objects.filter(pk=self.summary.pk).update(view_count=F("view_count") + 10)
+        with time_machine.travel(timezone.now() + dt.timedelta(seconds=STATE_SECONDS + 1)):
+            assert self.shown(self.summary) == 15
+        view_counter.flush()
+        self.summary.refresh_from_db()
+        assert self.summary.view_count == 15
 
     def test_it_does_not_count_head_requests(self):
         url = self.summary.get_absolute_url()

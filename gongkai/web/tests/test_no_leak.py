@@ -8,16 +8,33 @@ each role of the other agency. **Every public surface added later joins ``public
 """
 
 import datetime as dt
+import gzip
+import io
 import json
+import tempfile
+from pathlib import Path
 from urllib.parse import quote
 
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import get_resolver
 from django.utils import timezone
 
 from gongkai.accounts.tests.cast import StaffTestCase
+from gongkai.api.serialize import FIELDS
 from gongkai.catalog.models import Genre
 from gongkai.documents import workflow
-from gongkai.documents.models import Disclosure, Document, Status, Validity
+from gongkai.documents.models import (
+    Attachment,
+    AttachmentChange,
+    Disclosure,
+    Document,
+    Status,
+    TextStatus,
+    Validity,
+)
+from gongkai.importers.export import write_dump
 from gongkai.test import aware
 
 COMMON = "泄漏测试"  # a word every test document shares, public or not
@@ -34,14 +51,23 @@ def hidden(cls, key: str, marker: str, **fields) -> Document:
     document = Document.objects.create(**values)
     cls.markers[key] = marker
     cls.hidden_docs[key] = document
+    cls.hidden_files.append(attachment(document, marker))
     return document
+
+
+def attachment(document: Document, marker: str, **fields) -> Attachment:
+    """An attachment whose name, extracted text and bytes carry ``marker``."""
+    values = dict(document=document, name=f"{marker}附件.pdf", kind="pdf",
+                  file=ContentFile(f"%PDF-1.4 {marker}".encode(), name="a.pdf"),
+                  text=f"{COMMON}附件文字 {marker} 结束", text_status=TextStatus.EXTRACTED)
+    return Attachment.objects.create(**{**values, **fields})
 
 
 class NoLeakTestCase(StaffTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.markers, cls.hidden_docs = {}, {}
+        cls.markers, cls.hidden_docs, cls.hidden_files = {}, {}, []
         cls.rules = Genre.objects.create(name="规章")
         future = timezone.now() + dt.timedelta(days=30)
         hidden(cls, "draft", "mkdraftzq", status=Status.DRAFT, published_at=None, index_no=None)
@@ -75,6 +101,12 @@ class NoLeakTestCase(StaffTestCase):
         workflow.save_edit(edited)
         workflow.submit(edited)
         cls.markers["pending"] = "mkpendingzq"
+        # Its attachments: one public, one added and one removed in the pending revision
+        # (the removed one stays public until the revision is approved).
+        cls.live_file = attachment(cls.live, "", name="公开附件.pdf", text=f"{COMMON}公开附件文字")
+        cls.hidden_files.append(attachment(cls.live, "mkpendingzq", pending=AttachmentChange.ADD))
+        cls.removed_file = attachment(cls.live, "", name="待删附件.pdf", text="待删附件文字",
+                                      pending=AttachmentChange.REMOVE)
         # Replacement notices: repealed in favour of a document the public may not see.
         cls.repealed = Document.objects.create(
             title=f"{COMMON}已废止的办法", agency=cls.cuizhu, status=Status.PUBLISHED,
@@ -98,6 +130,15 @@ class NoLeakTestCase(StaffTestCase):
                                     document=cls.hidden_docs["in_review"])
         cls.markers["annual_report"] = "7313131"
 
+    def setUp(self):
+        # The nightly dumps (gongkai export --dump), written where /exports/ serves them.
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        settings = override_settings(DATA_DIR=Path(folder.name))
+        settings.enable()
+        self.addCleanup(settings.disable)
+        self.dumps = [write_dump(fmt)[0].name for fmt in ("jsonl", "csv")]
+
     # -- helpers ----------------------------------------------------------------------------
     def assert_clean(self, url: str, content: str, allow: str = "") -> None:
         for key, marker in self.markers.items():
@@ -114,7 +155,10 @@ class NoLeakTestCase(StaffTestCase):
         assert response.status_code in (200, 302, 404), (url, response.status_code)
         location = response.get("Location", "")
         assert location not in self.hidden_urls(), f"{url} redirects to a hidden document"
-        content = response.content.decode()
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        if content.startswith(b"\x1f\x8b"):  # a bulk download
+            content = gzip.decompress(content)
+        content = content.decode("utf-8", "replace")  # attachments are binary
         self.assert_clean(url, content + location, allow)
         for hidden_url in self.hidden_urls():
             assert f'href="{hidden_url}"' not in content, f"{url} links to {hidden_url}"
@@ -133,7 +177,7 @@ class NoLeakTestCase(StaffTestCase):
                 "/regulations/", "/search/",
                 *[f"/regulations/?validity={v}" for v in [*Validity.values, "all"]],
                 self.live.get_absolute_url(), self.repealed.get_absolute_url(),
-                self.summary.get_absolute_url()]
+                self.summary.get_absolute_url(), self.live_file.get_absolute_url()]
         urls += [d.get_absolute_url() for d in self.hidden_docs.values()]
         code = self.application.tracking_code
         urls += [f"/agencies/{a}/apply/", "/applications/status/", "/applications/receipt/",
@@ -141,7 +185,42 @@ class NoLeakTestCase(StaffTestCase):
                  f"/applications/{code}/letter.pdf", f"/applications/{code}/letter.print",
                  f"/applications/{code}/files/1/",
                  f"/applications/{code}/documents/{self.hidden_docs['on_request'].pk}/"]
-        return urls
+        # Feeds (each kind, both flavours), sitemaps, robots.txt, the bulk downloads.
+        feeds = ["/feeds/{}/", f"/feeds/agencies/{a}/{{}}/", f"/feeds/agencies/{b}/{{}}/",
+                 f"/feeds/topics/{self.topic.parent_id}/{{}}/",
+                 f"/feeds/topics/{self.topic.pk}/{{}}/?agency={a}",
+                 f"/feeds/genres/{self.rules.pk}/{{}}/", f"/feeds/genres/{self.rules.pk}/{{}}/?agency={a}",
+                 *[f"/feeds/search/{{}}/?q={quote(q)}" for q in (COMMON, "正文", "通知")],
+                 f"/feeds/search/{{}}/?q={quote(COMMON)}&genre={self.rules.pk}&year=2024"]
+        urls += [feed.format(flavour) for feed in feeds for flavour in ("atom", "rss")]
+        urls += ["/robots.txt", "/sitemap.xml", "/sitemap-pages.xml", "/sitemap-agencies.xml",
+                 "/sitemap-documents.xml", "/exports/", *[f"/exports/{n}" for n in self.dumps]]
+        urls += [a.get_absolute_url() for a in self.hidden_files]
+        # An attachment asked for under another document's URL.
+        urls.append(f"/documents/{self.live.pk}/attachments/{self.hidden_files[0].pk}/")
+        return urls + self.api_urls()
+
+    def api_urls(self) -> list[str]:
+        """The JSON API (gongkai/api): every endpoint, every document by id, 索引号 and
+        validity history, with every field asked for."""
+        a, api = self.cuizhu.pk, "/api/v1"
+        every = "?fields=" + ",".join(FIELDS)
+        documents = [*self.hidden_docs.values(), self.live, self.repealed, self.summary]
+        urls = [f"{api}/", f"{api}/openapi.json", "/api/docs", f"{api}/classification/",
+                f"{api}/agencies/", f"{api}/agencies/{a}/", f"{api}/agencies/{self.gwyb.pk}/",
+                f"{api}/documents/", f"{api}/documents/{every}", f"{api}/documents/?limit=1",
+                f"{api}/documents/withdrawn/", f"{api}/documents/withdrawn/{every}",
+                f"{api}/documents/?agency={a}&year=2024&validity=in_force",
+                f"{api}/documents/?topic={self.topic.parent_id}&genre={self.rules.pk}",
+                *[f"{api}/regulations/?validity={v}&fields=superseded_by,title,body_html"
+                  for v in [*Validity.values, "all"]]]
+        for d in documents:
+            urls += [f"{api}/documents/{d.pk}/", f"{api}/documents/{d.pk}/{every}",
+                     f"{api}/documents/{d.pk}/validity/"]
+            if d.index_no:
+                urls.append(f"{api}/documents/index-no/{quote(d.index_no)}{every}")
+        page = self.client.get(f"{api}/documents/?limit=1").json()
+        return urls + [page["next"]]
 
     # -- the public side --------------------------------------------------------------------
     def test_every_public_page_is_free_of_every_marker(self):
@@ -151,18 +230,49 @@ class NoLeakTestCase(StaffTestCase):
     def test_the_routes_are_all_walked(self):
         """A new public route must join public_urls() (or this list, if it is no page)."""
         walked = {"", "healthz", "agencies/<int:pk>/", "agencies/<int:pk>/documents/",
-                  "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/",
                   "agencies/<int:pk>/apply/", "applications/receipt/", "applications/status/",
                   "applications/<str:code>/", "applications/<str:code>/letter.<str:fmt>",
                   "applications/<str:code>/files/<int:file_id>/",
                   "applications/<str:code>/documents/<int:document_id>/",
                   "agencies/<int:pk>/guide/", "agencies/<int:pk>/statistics/",
-                  "agencies/<int:pk>/statistics/government/"}
+                  "agencies/<int:pk>/statistics/government/",
+                  "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/",
+                  "feeds/<flavour:flavour>/", "feeds/agencies/<int:pk>/<flavour:flavour>/",
+                  "feeds/topics/<int:pk>/<flavour:flavour>/",
+                  "feeds/genres/<int:pk>/<flavour:flavour>/", "feeds/search/<flavour:flavour>/",
+                  "sitemap.xml", "sitemap-<slug:section>.xml", "robots.txt", "exports/",
+                  "exports/<str:name>", "documents/<int:pk>/attachments/<int:attachment>/",
+                  # the JSON API (api_urls)
+                  "api/v1/", "api/docs", "openapi.json", "documents/", "documents/withdrawn/",
+                  "documents/<int:id>/", "documents/index-no/<path:index_no>",
+                  "documents/<int:id>/validity/", "agencies/", "agencies/<int:id>/",
+                  "classification/"}
         routes = {str(p.pattern) for p in get_resolver().url_patterns}
         routes |= {str(p.pattern) for r in get_resolver().url_patterns
                    for p in getattr(r, "url_patterns", []) if not str(r.pattern).startswith("admin")}
         unknown = {r for r in routes if r not in walked and not r.startswith("admin")}
         assert not unknown, f"public routes the no-leak suite does not walk: {unknown}"
+
+    def test_the_public_surfaces_list_the_public_documents(self):
+        """The walk above is not vacuous: the feeds, the sitemap and the dump do list the
+        public documents (so a hidden one would have been seen there)."""
+        live = self.live.get_absolute_url()
+        assert live in self.fetch("/feeds/atom/") and live in self.fetch("/sitemap-documents.xml")
+        assert self.live.index_no in self.fetch(f"/exports/{self.dumps[0]}")
+
+    def test_the_export_command_holds_no_hidden_document(self):
+        for fmt in ("jsonl", "csv"):
+            out = io.StringIO()
+            call_command("export", "--format", fmt, stdout=out, stderr=io.StringIO())
+            self.assert_clean(f"gongkai export --format {fmt}", out.getvalue())
+            assert self.live.index_no in out.getvalue() and self.repealed.title in out.getvalue()
+            assert f"{COMMON}公开的正文" in out.getvalue()  # the published version, not the edit
+        out = io.StringIO()
+        call_command("export", "--agency", self.cuizhu.code, stdout=out, stderr=io.StringIO())
+        self.assert_clean("gongkai export --agency", out.getvalue())
+        rows = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert {r["title"] for r in rows} == {self.live.title, self.repealed.title, self.summary.title}
+        assert {r["superseded_by"] for r in rows} == {None}  # replaced by a draft: not named
 
     def test_hidden_documents_have_no_page_and_the_withdrawn_one_keeps_only_its_record(self):
         for key, document in self.hidden_docs.items():
@@ -171,6 +281,16 @@ class NoLeakTestCase(StaffTestCase):
                 assert response.status_code == 200 and "撤回" in response.content.decode()
             else:
                 assert response.status_code == 404, key
+
+    def test_attachments_of_hidden_documents_are_not_downloadable(self):
+        for item in self.hidden_files:
+            assert self.client.get(item.get_absolute_url()).status_code == 404, item.name
+        for item in (self.live_file, self.removed_file):
+            response = self.client.get(item.get_absolute_url())
+            assert response.status_code == 200, item.name
+            assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
+        html = self.fetch(self.live.get_absolute_url())
+        assert "公开附件.pdf" in html and "待删附件.pdf" in html
 
     def test_the_published_version_stays_while_its_new_revision_waits(self):
         html = self.fetch(self.live.get_absolute_url())
@@ -187,10 +307,12 @@ class NoLeakTestCase(StaffTestCase):
         return [f"/search/?q={q}", f"/search/?q={q}&format=json", f"/search/?q={q}&sort=date",
                 f"/search/?q={q}&genre={self.rules.pk}&format=json",
                 f"/search/?q={q}&agency={self.cuizhu.pk}", f"/search/?q={q}&year=2024",
-                f"/search/?q={q}&validity=in_force&format=json"]
+                f"/search/?q={q}&validity=in_force&format=json",
+                f"/api/v1/search/?q={q}", f"/api/v1/search/?q={q}&validity=in_force&sort=date"]
 
     def test_searching_words_every_document_shares_finds_only_public_ones(self):
-        for url in self.search_urls(COMMON) + self.search_urls("正文") + self.search_urls("通知"):
+        for url in (self.search_urls(COMMON) + self.search_urls("正文")
+                    + self.search_urls("通知") + self.search_urls("附件文字")):
             self.fetch(url)
         data = self.client.get(f"/search/?q={quote(COMMON)}&format=json").json()
         found = {hit["url"] for hit in data["results"]}
@@ -211,7 +333,7 @@ class NoLeakTestCase(StaffTestCase):
             for url in self.search_urls(q):
                 # The page repeats what was typed: that one marker may appear, no other.
                 content = self.fetch(url, allow=marker)
-                if "format=json" in url:
+                if "format=json" in url or url.startswith("/api/"):
                     data = json.loads(content)
                     assert data["results"] == [] and data["exact_match"] is None, (q, data)
                     assert data["total"] == 0, (q, data["total"])
@@ -251,6 +373,7 @@ class NoLeakTestCase(StaffTestCase):
                 "change/", "history/", "delete/", "revisions/", "suggest/",
                 "workflow/publish/", "workflow/withdraw/", "workflow/submit/",
                 "workflow/send_back/")]
+            urls += [base + f"attachments/{a.pk}/" for a in d.attachments.all()]
             revisions = list(d.revisions.values_list("pk", flat=True))
             if len(revisions) >= 2:
                 urls.append(base + f"revisions/compare/?a={revisions[0]}&b={revisions[-1]}")

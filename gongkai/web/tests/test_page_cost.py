@@ -66,7 +66,9 @@ class PageCostTestCase(BaseTestCase):
             "listing": (3, 0),
             "listing by topic": (5, 0),
             "listing by genre": (4, 0),
-            "document": (2, 1),
+            # cold: the state, the document, its attachments; warm: 浏览次数 and the public
+            # check read from the state
+            "document": (3, 0),
             "regulations": (1, 0),  # the cast holds no 规章: the counts only
             "guide": (1, 0),  # the guide with its agency
             "statistics": (6, 1),  # warm: the reports' last change (they move no generation)
@@ -78,6 +80,21 @@ class PageCostTestCase(BaseTestCase):
         small = {name: self.costs(url) for name, url in self.pages().items()}
         self.add_documents(300)
         assert {name: self.costs(url) for name, url in self.pages().items()} == small
+
+    def test_the_document_page_costs_the_same_with_more_attachments(self):
+        from django.core.files.base import ContentFile
+
+        from gongkai.documents.models import Attachment
+
+        def attach(n):
+            for i in range(n):
+                Attachment.objects.create(document=self.summary, name=f"附件{i}.pdf", kind="pdf",
+                                          size=10, file=ContentFile(b"%PDF-", name="a.pdf"))
+
+        attach(1)
+        one = self.costs(self.summary.get_absolute_url())
+        attach(10)
+        assert self.costs(self.summary.get_absolute_url()) == one == (3, 0)
 
     def test_a_search_page_costs_the_same_with_more_documents(self):
         # A first search in a generation reads the facet labels and (once a minute) looks for

@@ -3,10 +3,12 @@ runs."""
 
 from unittest import mock
 
+from gongkai.documents.models import Document, Status
 from gongkai.documents.search import DocumentIndex
 from gongkai.search.backends import get_search_backend
 from gongkai.search.index import Facet
 from gongkai.search.tests.contract import SearchTestCase
+from gongkai.test import aware
 
 
 class SearchPageTestCase(SearchTestCase):
@@ -27,6 +29,25 @@ class SearchPageTestCase(SearchTestCase):
         self.assertContains(response, 'data-facet="agency"')
         self.assertContains(response, f"?q=%E6%B0%91%E7%94%9F%E5%BE%AE%E5%AE%9E%E4%BA%8B&amp;agency={self.cuizhu.pk}")
 
+    def test_facet_links_keep_the_query_and_other_filters_and_toggle_their_own(self):
+        response = self.get(q="民生微实事", genre=self.summary_genre.pk, page=2, format="html")
+        html = response.content.decode()
+        q = "q=%E6%B0%91%E7%94%9F%E5%BE%AE%E5%AE%9E%E4%BA%8B"
+        # Adds agency, keeps genre, drops page and format.
+        assert f'href="?{q}&amp;genre={self.summary_genre.pk}&amp;agency={self.cuizhu.pk}"' in html
+        # The selected genre's link takes it away again.
+        assert f'href="?{q}" aria-current="true"' in html
+
+    def test_each_facet_lists_its_largest_values_on_the_page_and_all_in_json(self):
+        for year in (2019, 2020, 2021):
+            Document.objects.create(title=f"{year}年度分面测试", agency=self.cuizhu,
+                                    status=Status.PUBLISHED, published_at=aware(year, 5, 1))
+        with mock.patch("gongkai.web.search.FACET_SHOWN", 1):
+            html = self.get(q="分面测试").content.decode()
+            data = self.get(q="分面测试", format="json").json()
+        listed = html.split('data-facet="year"')[1].split("</section>")[0]
+        assert listed.count("<li>") == 1 and len(data["facets"]["year"]) == 3
+
     def test_it_escapes_the_query_everywhere(self):
         response = self.get(q='<script>alert(1)</script>"')
         self.assertNotContains(response, "<script>alert")
@@ -36,10 +57,23 @@ class SearchPageTestCase(SearchTestCase):
         response = self.get(q="国办函[2018]71号")
         self.assertRedirects(response, self.notice.get_absolute_url(), fetch_redirect_response=False)
 
-    def test_it_offers_relaxed_queries_on_a_zero_result_page(self):
+    def test_it_shows_records_with_some_of_the_words_when_none_has_all(self):
         response = self.get(q="民生微实事 火星基地")
-        self.assertContains(response, "未找到结果")
-        self.assertContains(response, "（去掉“火星基地”，2 条）")
+        self.assertContains(response, "未找到同时包含全部检索词的信息")
+        self.assertContains(response, "以下 2 条信息包含您检索词中的部分词语")
+        self.assertContains(response, "翠竹街道2022年<mark>民生微实事</mark>项目公示</a>")
+        self.assertContains(response, "民生微实事</a>（2 条）")  # the relaxed query
+        # A question typed as one string: its rarest words find the record that answers it.
+        data = self.get(q="民生微实事资金是怎样拨付的", format="json").json()
+        assert data["partial"] is True
+        # (first on FTS5 and tantivy; ts_rank, which has no idf, puts the title match first)
+        assert "罗湖区翠竹街道办事处2022年预算执行情况" in [r["title"] for r in data["results"][:2]]
+
+    def test_a_strict_query_that_matches_nothing_shows_no_partial_results(self):
+        for q in ['"民生微实事 火星基地"', "民生微实事 -资金 火星基地", "标题:民生微实事 火星"]:
+            response = self.get(q=q)
+            self.assertContains(response, "未找到结果")
+            self.assertNotContains(response, '<li class="hit">')
 
     def test_it_answers_nasty_input_politely(self):
         for q in ['"', "NEAR(", "\x00", "a" * 10_000, "-", "文号:", "😀"]:
@@ -57,6 +91,7 @@ class SearchPageTestCase(SearchTestCase):
             "page": 1,
             "per_page": 20,
             "num_pages": 1,
+            "partial": False,
             "sort": "relevance",
             "filters": {},
             "results": [{
@@ -66,6 +101,7 @@ class SearchPageTestCase(SearchTestCase):
                 "title_html": "罗湖区翠竹街道办事处2022年预算执行情况",
                 "snippet_html": "全年安排<mark>民生微实事</mark><mark>资金</mark>300万元。"
                                 "<mark>民生微实事</mark><mark>资金</mark>按项目拨付，A &lt; B &amp; C。",
+                "snippet_source": "",
                 "index_no": "11440303007546460H/2022-00050",
                 "doc_no": "",
                 "agency": "深圳市罗湖区翠竹街道办事处",
@@ -129,4 +165,4 @@ class SearchPageTestCase(SearchTestCase):
         assert data["results"] == [{
             "id": self.budget.pk, "title": self.budget.title, "short": "罗湖区翠",
             "title_html": self.budget.title, "snippet_html": data["results"][0]["snippet_html"],
-            "score": data["results"][0]["score"]}]
+            "snippet_source": "", "score": data["results"][0]["score"]}]

@@ -13,7 +13,7 @@ from gongkai.importers.extract import ExtractError, decode, extract
 
 
 class Command(BaseCommand):
-    help = "数据核验：找出文中对不上的数字（总数与分项、比率与计数）。有不一致时退出状态为 1，出错为 2。"
+    help = "数据核验：找出文中对不上的数字（总数与分项、比率与占比、同比变化）。有不一致时退出状态为 1，出错为 2。"
 
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
@@ -42,8 +42,8 @@ class Command(BaseCommand):
     def _print(self, findings) -> None:
         bad = [f for f in findings if f.status == INCONSISTENT]
         for f in bad:
-            self.stdout.write(f"不一致：{f.claim}（文中 {f.stated}，计算得 {f.computed}，"
-                              f"相差 {f.difference}）\n  原句：{f.sentence}\n")
+            self.stdout.write(f"不一致：{f.message}（{f.claim}，相差 {f.difference}）\n"
+                              f"  原句：{f.sentence}\n")
         self.stdout.write(f"核验 {len(findings)} 处数字关系：一致 {len(findings) - len(bad)} 处，"
                           f"不一致 {len(bad)} 处。\n")
 

@@ -23,9 +23,11 @@ class Command(BaseCommand):
         results = search(query, per_page=limit, facets=False)
         if options["json"]:
             self.stdout.write(json.dumps({"q": query, "total": results.total,
+                                          "partial": results.partial,
                                           "results": rows(results)}, ensure_ascii=False))
             return
-        self.stdout.write(f"{results.total}{'' if results.exact else '+'} 条")
+        self.stdout.write(f"{results.total}{'' if results.exact else '+'} 条"
+                          + ("（无同时包含全部检索词的信息，以下包含部分词语）" if results.partial else ""))
         for n, row in enumerate(rows(results), 1):
             self.stdout.write(f"{n:>3}  {row['score']:>9.4f}  {row['index_no'] or '-':<32} {row['title']}")
 
