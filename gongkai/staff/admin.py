@@ -20,7 +20,12 @@ from gongkai.lib.html import html_to_text
 from gongkai.suggestions.suggester import suggest_abstract, suggest_terms, suggest_topic
 
 from . import (  # noqa: F401 (registers)
-    accounts_admin, aids, attachments_admin, reports_admin, views, workdays_admin,
+    accounts_admin,
+    aids,
+    attachments_admin,
+    reports_admin,  # noqa: F401 (registers)
+    views,
+    workdays_admin,
 )
 from .forms import DocumentForm
 from .guides_admin import GuideListFilter, guide_link
