@@ -23,7 +23,7 @@ from . import (  # noqa: F401 (registers)
     accounts_admin,
     aids,
     attachments_admin,
-    reports_admin,  # noqa: F401 (registers)
+    reports_admin,
     views,
     workdays_admin,
 )
