@@ -34,6 +34,8 @@ class Command(BaseCommand):
             return self._load(Path(load))
         if not agency or year is None:
             raise CommandError("请同时指定 --agency 机构代码 和 --year 年度（或用 --load 导入）。")
+        if format == "docx" and not output:
+            raise CommandError("DOCX 格式须用 --output 指定输出文件。")
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise CommandError(f"年度应在 {FIRST_YEAR} 至 {LAST_YEAR} 之间，现为 {year}。")
         found = Agency.objects.filter(code=agency.strip().upper()).first()
@@ -43,8 +45,6 @@ class Command(BaseCommand):
         for failure in check(report):
             self.stderr.write(f"勾稽校验未通过：{failure}")
         if format == "docx":
-            if not output:
-                raise CommandError("DOCX 格式须用 --output 指定输出文件。")
             Path(output).write_bytes(to_docx(report))
             return
         text = (json.dumps(to_json(report), ensure_ascii=False, indent=2) if format == "json"
