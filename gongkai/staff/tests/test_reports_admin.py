@@ -61,6 +61,17 @@ class ReportAdminTests(ReportWorld):
         self.client.force_login(self.outsider)
         self.assertEqual(self.client.get(docx_url).status_code, 404)
 
+    def test_a_loaded_report_is_read_only_and_cannot_be_sent(self):
+        data = to_json(build(self.cuizhu, 2025))
+        data["年度"] = 2024
+        loaded = AnnualReport.objects.create(agency=self.cuizhu, year=2024, loaded=data)
+        self.client.force_login(self.editor)
+        page = self.client.get(
+            reverse("admin:reports_annualreport_change", args=[loaded.pk])).content.decode()
+        self.assertIn("全部通过", page)
+        self.assertNotIn("_submit_report", page)
+        self.assertNotIn('name="licensing"', page)
+
     def test_a_failing_report_is_saved_but_not_sent_to_review(self):
         self.client.force_login(self.editor)
         response = self.post(t4_0_4=9, _submit_report="1")
