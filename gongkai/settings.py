@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.questions",
     "gongkai.applications",
+    "gongkai.reports",
     "gongkai.staff",
     "gongkai.web",
     "gongkai.api",

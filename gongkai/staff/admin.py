@@ -19,7 +19,14 @@ from gongkai.documents.workflow import assign_missing_index_nos
 from gongkai.lib.html import html_to_text
 from gongkai.suggestions.suggester import suggest_abstract, suggest_terms, suggest_topic
 
-from . import accounts_admin, aids, attachments_admin, views, workdays_admin  # noqa: F401 (registers)
+from . import (  # noqa: F401 (registers)
+    accounts_admin,
+    aids,
+    attachments_admin,
+    reports_admin,
+    views,
+    workdays_admin,
+)
 from .forms import DocumentForm
 from .guides_admin import GuideListFilter, guide_link
 from .privacy_admin import PrivacyReviewAdmin

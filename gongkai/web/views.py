@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,7 +11,10 @@ from gongkai.documents.generation import generation
 from gongkai.documents.models import Document, Validity
 from gongkai.documents.views_count import view_counter
 from gongkai.guides.models import Guide
+from gongkai.reports.build import government_agencies
+from gongkai.reports.models import AnnualReport
 
+from . import statistics as stats
 from .attachments import listed_attachments
 from .caching import cached_page, cached_value, page_caches
 from .display import COOKIE_AGE, FONT_SIZES
@@ -42,6 +45,28 @@ def guide(request, pk):
         return render(request, "web/guide.html", {"guide": found, "agency": found.agency})
 
     return cached_page(request, ("guide", pk), render_guide)
+
+
+def statistics(request, pk, government=False):
+    """一屏可视 (web/statistics.py): the agency's key figures over the years; with
+    ``government``, the agency and every agency under it (404 when it has none)."""
+    ids = [pk]
+    if government:
+        ids = [a.pk for a in government_agencies(get_object_or_404(Agency, pk=pk))]
+        if len(ids) == 1:
+            raise Http404
+    # A report loaded from its published text moves no catalogue generation: key on it too.
+    stamp = AnnualReport.objects.filter(agency__in=ids).aggregate(m=Max("updated_at"))["m"]
+    stamp = f"{len(ids)}-{stamp.timestamp() if stamp else 0}"
+
+    def render_statistics():
+        agency = get_object_or_404(Agency, pk=pk)
+        return render(request, "web/statistics.html", {
+            "agency": agency, "government": government, "charts": stats.charts(ids),
+            "has_members": government or agency.children.exists(),
+            "members": len(ids), "chart_width": stats.WIDTH, "bar_height": stats.BAR_HEIGHT})
+
+    return cached_page(request, ("statistics", pk, government, stamp), render_statistics)
 
 
 def counts_by(field: str, **filters) -> dict:

@@ -27,6 +27,8 @@ PAGES = {
     "listing_by_genre": (lambda t: f"/agencies/{t.cuizhu.pk}/documents/?genre={t.summary_genre.pk}",
                          ".listing tbody a"),
     "guide": (lambda t: t.guide_page(), ".guide-contact"),
+    "statistics": (lambda t: t.statistics_page(), ".stat-chart rect"),
+    "annual_report": (lambda t: t.annual_report_page(), ".doc-body table"),
     "document": (lambda t: t.summary.get_absolute_url(), ".record"),
     "document_seed_page": (lambda t: t.import_seed_page().get_absolute_url(),
                            ".doc-body :text(\"民生微实事\")"),
@@ -110,6 +112,25 @@ class AccessibilityTestCase(BrowserTestCase):
         with self.page.expect_navigation():
             self.page.click(".application-form button[type=submit]")
         return f"/applications/{app.tracking_code}/"
+
+    def statistics_page(self) -> str:
+        """一屏可视 with a year of a published annual report (every chart drawn)."""
+        from gongkai.reports.build import build, to_json
+        from gongkai.reports.models import AnnualReport
+
+        AnnualReport.objects.create(agency=self.cuizhu, year=2022,
+                                    loaded=to_json(build(self.cuizhu, 2022)))
+        return f"/agencies/{self.cuizhu.pk}/statistics/"
+
+    def annual_report_page(self) -> str:
+        """A published annual report: its tables in a document's body."""
+        from gongkai.documents import workflow
+        from gongkai.reports.models import AnnualReport
+        from gongkai.reports.publish import submit
+
+        document = submit(AnnualReport.objects.create(agency=self.cuizhu, year=2022))
+        workflow.publish(document)
+        return document.get_absolute_url()
 
     def guide_page(self) -> str:
         """The 公开指南 of the demo data (every field filled, several paragraphs)."""

@@ -120,6 +120,15 @@ class NoLeakTestCase(StaffTestCase):
             cls.cuizhu, cls.hidden_docs["on_request"], name="mkapplicantzq",
             description="mkapplicantzq 所需信息", email="mkapplicantzq@example.com")
         cls.markers["application"] = "mkapplicantzq"
+        # An annual report in review: its figures stay off the statistics page.
+        from gongkai.reports.build import build, to_json
+        from gongkai.reports.models import AnnualReport
+
+        figures = to_json(build(cls.cuizhu, 2023))
+        figures["三、收到和处理政府信息公开申请情况"]["一、本年新收政府信息公开申请数量"]["总计"] = 7313131
+        AnnualReport.objects.create(agency=cls.cuizhu, year=2023, submitted=figures,
+                                    document=cls.hidden_docs["in_review"])
+        cls.markers["annual_report"] = "7313131"
 
     def setUp(self):
         # The nightly dumps (gongkai export --dump), written where /exports/ serves them.
@@ -160,6 +169,7 @@ class NoLeakTestCase(StaffTestCase):
         a, b = self.cuizhu.pk, self.gwyb.pk
         urls = ["/", "/healthz", f"/agencies/{a}/", f"/agencies/{b}/",
                 f"/agencies/{a}/guide/", f"/agencies/{b}/guide/",
+                f"/agencies/{a}/statistics/", f"/agencies/{a}/statistics/government/",
                 f"/agencies/{a}/documents/", f"/agencies/{a}/documents/?page=2",
                 f"/agencies/{a}/documents/?topic={self.topic.parent_id}",
                 f"/agencies/{a}/documents/?topic={self.topic.pk}",
@@ -224,7 +234,8 @@ class NoLeakTestCase(StaffTestCase):
                   "applications/<str:code>/", "applications/<str:code>/letter.<str:fmt>",
                   "applications/<str:code>/files/<int:file_id>/",
                   "applications/<str:code>/documents/<int:document_id>/",
-                  "agencies/<int:pk>/guide/",
+                  "agencies/<int:pk>/guide/", "agencies/<int:pk>/statistics/",
+                  "agencies/<int:pk>/statistics/government/",
                   "documents/<int:pk>/", "regulations/", "search/", "display/", "admin/",
                   "feeds/<flavour:flavour>/", "feeds/agencies/<int:pk>/<flavour:flavour>/",
                   "feeds/topics/<int:pk>/<flavour:flavour>/",

@@ -55,6 +55,7 @@ class PageCostTestCase(BaseTestCase):
             "document": self.summary.get_absolute_url(),
             "regulations": "/regulations/?validity=all",
             "guide": f"/agencies/{pk}/guide/",
+            "statistics": f"/agencies/{pk}/statistics/",
         }
 
     def test_each_page_costs_what_is_pinned_cold_and_warm(self):
@@ -70,6 +71,7 @@ class PageCostTestCase(BaseTestCase):
             "document": (3, 0),
             "regulations": (1, 0),  # the cast holds no 规章: the counts only
             "guide": (1, 0),  # the guide with its agency
+            "statistics": (6, 1),  # warm: the reports' last change (they move no generation)
         }
         assert {name: self.costs(url) for name, url in self.pages().items()} == expected
 
