@@ -82,7 +82,7 @@ class ReviewAidsBrowserTestCase(StaffBrowserTestCase):
         assert body_row.locator("mark").inner_text() == ID
         assert file_row.locator("mark").inner_text() == ID
         assert "请替换附件" in file_row.inner_text() and file_row.locator("button").count() == 0
-        assert f"含个人信息：附件：{LEAKY}（1 处）" in reviewer.inner_text(".pii-files")
+        assert f"附件“{LEAKY}”含个人信息（1 处），请替换文件。" in reviewer.inner_text(".pii-files")
         self.screenshot(reviewer, "staff-review-aids-findings")
 
         body_row.get_by_role("button", name=f"遮盖身份证号 {MASKED_ID}").click()
