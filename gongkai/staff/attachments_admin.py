@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -54,9 +55,18 @@ class AttachmentForm(forms.ModelForm):
         return data
 
 
+class AttachmentFormSet(BaseInlineFormSet):
+    def is_multipart(self):
+        # Django asks the first form only, and a stored attachment's file is a hidden input:
+        # without this the change form loses its multipart enctype once a file is attached,
+        # and a further upload is silently dropped (the browser sends just its name).
+        return True
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
+    formset = AttachmentFormSet
     extra = 1
     fields = ["file", "name", "details"]
     readonly_fields = ["details"]

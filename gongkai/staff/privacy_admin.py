@@ -25,7 +25,8 @@ def _url(admin_site, name, pk):
 def findings_context(model_admin, request, document, found, back: str) -> dict:
     """What pii_findings.html shows: the findings, files holding any, where the mask
     buttons post and the page they return to."""
-    files = Counter(f.source for f in found if f.in_attachment)
+    # The list is of attachments only: their names without the "附件：" of the finding's source.
+    files = Counter(f.source.removeprefix("附件：") for f in found if f.in_attachment)
     return {"found": found, "files": sorted(files.items()),
             "can_mask": review.may_mask(request.user, document),
             "mask_url": _url(model_admin.admin_site, "privacy_mask", document.pk), "back": back}

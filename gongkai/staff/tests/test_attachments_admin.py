@@ -79,3 +79,21 @@ class AttachmentAdminTestCase(StaffTestCase):
         assert r.status_code == 302, r.content.decode()[:2000]
         assert not Attachment.objects.exists()
         assert self.draft_doc.revisions.first().note == "删除附件：申报表.docx"
+
+    def test_a_file_is_replaced_in_one_save_by_removing_it_and_adding_another(self):
+        self.client.force_login(self.editor_a)
+        self.post(self.draft_doc, SimpleUploadedFile("旧.pdf", samples.pdf_bytes()))
+        old = Attachment.objects.get()
+        # The form still sends files once its first row is a stored one (whose file is a
+        # hidden input): else the browser sends the new file's name only and it is lost.
+        html = self.client.get(f"/admin/documents/document/{self.draft_doc.pk}/change/").content
+        assert b'enctype="multipart/form-data"' in html
+        r = self.post(self.draft_doc, **{
+            "attachments-TOTAL_FORMS": "2", "attachments-INITIAL_FORMS": "1",
+            "attachments-0-id": old.pk, "attachments-0-document": self.draft_doc.pk,
+            "attachments-0-DELETE": "on", "attachments-1-name": "",
+            "attachments-1-file": SimpleUploadedFile("新.pdf", samples.pdf_bytes("newword"))})
+        assert r.status_code == 302, r.content.decode()[:2000]
+        new = Attachment.objects.get()
+        assert new.name == "新.pdf" and "newword" in new.text
+        assert self.draft_doc.revisions.first().note == "新增附件：新.pdf；删除附件：旧.pdf"

@@ -94,7 +94,7 @@ class PrivacyAdminTestCase(StaffTestCase):
         self.client.force_login(self.reviewer_a)
         with mock.patch.object(review, "document_texts", with_attachment):
             page = self.client.get(url(self.doc, "privacy/")).content.decode()
-        assert "<strong>含个人信息</strong>：附件：申请表.pdf（1 处）" in page
+        assert "附件“申请表.pdf”<strong>含个人信息</strong>（1 处），请替换文件。" in page
         assert 'value="13812345678"' not in page and "请替换附件" in page
         assert f'value="{ID}"' in page
 
