@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 
 from gongkai.accounts import audit
 from gongkai.accounts import permissions as perms
+from gongkai.accounts.filters import AgencyListFilter
 from gongkai.accounts.permissions import Action
 from gongkai.catalog.models import Agency
 
@@ -95,22 +96,9 @@ def available_steps(user, app) -> list[str]:
             if applies(app) and perms.can(user, action, app)]
 
 
-class AgencyFilter(admin.SimpleListFilter):
+class AgencyFilter(AgencyListFilter):
     title = "受理机关"
-    parameter_name = "agency"
-
-    def lookups(self, request, model_admin):
-        agencies = perms.filter_by_agency(Agency.objects.all(), request.user,
-                                          Action.HANDLE_APPLICATIONS, "pk")
-        return [(str(a.pk), a.name) for a in agencies]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            try:
-                return queryset.filter(agency_id=int(self.value()))
-            except ValueError:
-                return queryset.none()
-        return queryset
+    action = Action.HANDLE_APPLICATIONS
 
 
 class DueFilter(admin.SimpleListFilter):

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from gongkai.accounts import audit
 from gongkai.accounts import permissions as perms
+from gongkai.accounts.filters import AgencyListFilter
 from gongkai.accounts.models import AuditAction, AuditEntry, Membership, Role
 from gongkai.accounts.permissions import Action
-
-from .workflow_admin import AgencyListFilter
 
 User = get_user_model()
 

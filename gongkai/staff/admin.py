@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from gongkai.accounts.filters import AgencyListFilter
 from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.checks.documents import document_text, inconsistencies
 from gongkai.documents.models import Attachment, Document
@@ -30,7 +31,7 @@ from . import (  # noqa: F401 (registers)
 from .forms import DocumentForm
 from .guides_admin import GuideListFilter, guide_link
 from .privacy_admin import PrivacyReviewAdmin
-from .workflow_admin import AgencyListFilter, DocumentWorkflowAdmin, WorkflowStateFilter
+from .workflow_admin import DocumentWorkflowAdmin, WorkflowStateFilter
 
 
 @admin.register(Document)

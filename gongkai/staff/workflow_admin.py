@@ -88,27 +88,6 @@ class TransitionForm(forms.Form):
             del self.fields["at"]
 
 
-class AgencyListFilter(admin.SimpleListFilter):
-    """发布机构, listing only the agencies the user works for."""
-
-    title = "发布机构"
-    parameter_name = "agency"
-
-    action = Action.VIEW  # the agencies listed are those the user may do this in
-
-    def lookups(self, request, model_admin):
-        agencies = perms.filter_by_agency(Agency.objects.all(), request.user, self.action, "pk")
-        return [(str(a.pk), a.name) for a in agencies]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            try:
-                return queryset.filter(agency_id=int(self.value()))
-            except ValueError:
-                return queryset.none()
-        return queryset
-
-
 class WorkflowStateFilter(admin.SimpleListFilter):
     title = "流程状态"
     parameter_name = "state"
