@@ -98,9 +98,15 @@ class ViewCounter:
             return 0
         try:
             with transaction.atomic():
-                # In id order, so two processes flushing at once take row locks in one order.
+                # One UPDATE per distinct increment, not per document: a popular set of 300
+                # pages was 300 statements a second, and each worker's pages waited on them
+                # (PostgreSQL p99 84 ms). A deadlock with another worker's flush is a
+                # DatabaseError like any other: the counts wait for the next flush.
+                by_increment: dict[int, list[int]] = {}
                 for pk, n in sorted(pending.items()):
-                    Document.objects.filter(pk=pk).update(view_count=F("view_count") + n)
+                    by_increment.setdefault(n, []).append(pk)
+                for n, pks in sorted(by_increment.items()):
+                    Document.objects.filter(pk__in=pks).update(view_count=F("view_count") + n)
         except DatabaseError:
             log.exception("浏览次数 could not be written; kept for the next flush")
             with self._lock:

@@ -2,7 +2,9 @@ import datetime as dt
 import re
 
 import time_machine
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongkai.documents.models import Document, Validity
@@ -73,6 +75,18 @@ class DocumentPageTestCase(BaseTestCase):
         view_counter.flush()
         self.summary.refresh_from_db()
         assert self.summary.view_count == 15
+
+    def test_a_flush_writes_one_statement_per_distinct_increment(self):
+        for _ in range(3):
+            view_counter.add(self.summary.pk)
+        view_counter.add(self.notice.pk)
+        with CaptureQueriesContext(connection) as captured:
+            view_counter.flush()
+        updates = [q["sql"] for q in captured if q["sql"].startswith("UPDATE")]
+        assert len(updates) == 2  # +3 for one document, +1 for the others
+        self.summary.refresh_from_db()
+        self.notice.refresh_from_db()
+        assert (self.summary.view_count, self.notice.view_count) == (3, 1)
 
     def test_it_does_not_count_head_requests(self):
         url = self.summary.get_absolute_url()
