@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -36,7 +36,8 @@ def catalogue_stats() -> dict:
         newest = Document.objects.published().order_by("-published_at").values_list(
             "published_at", flat=True).first()
         revised = Revision.objects.aggregate(last=Max("created_at"))["last"]
-        return {"top": Document.objects.aggregate(top=Max("pk"))["top"],
+        keys = Document.objects.aggregate(bottom=Min("pk"), top=Max("pk"))
+        return {"bottom": keys["bottom"], "top": keys["top"],
                 "last": max(filter(None, (newest, revised)), default=None)}
 
     return cached_value(("sitemap-stats",), compute)
@@ -44,11 +45,13 @@ def catalogue_stats() -> dict:
 
 class KeyBlocks:
     """What ``Sitemap`` asks of a paginator (``num_pages``, ``page(n).object_list``), by
-    blocks of primary keys: page ``n`` holds the rows with ``(n-1)*size <= pk < n*size``."""
+    blocks of primary keys counted from the block of the lowest: page ``n`` holds the rows
+    with ``base + (n-1)*size <= pk < base + n*size`` (no empty pages before the first id)."""
 
-    def __init__(self, queryset, size: int, top: int | None):
+    def __init__(self, queryset, size: int, top: int | None, bottom: int | None = None):
         self.queryset, self.size = queryset, size
-        self.num_pages = (top or 0) // size + 1
+        self.base = (bottom or 0) // size * size
+        self.num_pages = ((top or 0) - self.base) // size + 1
 
     def page(self, number):
         try:
@@ -57,7 +60,7 @@ class KeyBlocks:
             raise PageNotAnInteger("页码不是整数")
         if not 1 <= number <= self.num_pages:
             raise EmptyPage("没有这一页")
-        low = (number - 1) * self.size
+        low = self.base + (number - 1) * self.size
         return SimpleNamespace(object_list=self.queryset.filter(pk__gte=low, pk__lt=low + self.size))
 
 
@@ -69,7 +72,8 @@ class DocumentSitemap(Sitemap):
 
     @property
     def paginator(self):
-        return KeyBlocks(self.items(), self.limit, catalogue_stats()["top"])
+        stats = catalogue_stats()
+        return KeyBlocks(self.items(), self.limit, stats["top"], stats.get("bottom"))
 
     def lastmod(self, doc: Document):
         return doc.updated_at
