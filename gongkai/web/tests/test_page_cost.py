@@ -56,6 +56,7 @@ class PageCostTestCase(BaseTestCase):
             "regulations": "/regulations/?validity=all",
             "guide": f"/agencies/{pk}/guide/",
             "statistics": f"/agencies/{pk}/statistics/",
+            "application form": f"/agencies/{pk}/apply/",
         }
 
     def test_each_page_costs_what_is_pinned_cold_and_warm(self):
@@ -72,6 +73,7 @@ class PageCostTestCase(BaseTestCase):
             "regulations": (1, 0),  # the cast holds no 规章: the counts only
             "guide": (1, 0),  # the guide with its agency
             "statistics": (6, 1),  # warm: the reports' last change (they move no generation)
+            "application form": (2, 2),  # a form: the agency and its guide, not cached
         }
         assert {name: self.costs(url) for name, url in self.pages().items()} == expected
 
