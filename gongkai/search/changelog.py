@@ -45,6 +45,7 @@ applied them), the first node ``adopt``s the whole log: no row has been reclaime
 
 import logging
 import socket
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -136,6 +137,21 @@ class ChangeLog:
                 using, f"SELECT id, data FROM search_change WHERE id IN "
                        f"({', '.join(['%s'] * len(chunk))})", chunk))
         return found
+
+    @contextmanager
+    def snapshot(self):
+        """One snapshot for all the reads inside (a rebuild's: the log, then the catalogue):
+        REPEATABLE READ on PostgreSQL, one read transaction on SQLite. Inside a transaction
+        already (tests), that one."""
+        connection = connections[self.database]
+        if connection.in_atomic_block:
+            yield
+            return
+        with transaction.atomic(using=self.database):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
 
     # -- cursors (primary) -------------------------------------------------------------------
 

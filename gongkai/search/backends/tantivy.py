@@ -316,10 +316,14 @@ class SearchBackend(BaseSearchBackend):
         catalogue plus the log after it. Segmentation runs in a process per core.
 
         The starting point is the highest cursor of any node (0 when there is none): every
-        row up to it is settled, hence committed before the catalogue is read, which happens
-        after this node's cursor exists (so nothing after the starting point is reclaimed
-        meanwhile). After the commit the cursor is set there and the log after it applied;
-        rows the snapshot already holds are applied again, which changes nothing."""
+        row up to it is settled, so committed before the snapshot, which is taken after
+        this node's cursor exists (nothing after the starting point is reclaimed
+        meanwhile). In that snapshot the log rows above the starting point are read first,
+        then the catalogue: those rows are in the rebuilt index and are not applied again
+        by this process; the cursor is set at the starting point and the rest of the log
+        applied by the sync that follows. (Another process of the node may apply them
+        again before the cursor settles past them: in id order, to each record's latest
+        logged version.)"""
         node = self._node()
         start = self.log.start()
         if self.log.cursor() is None:
@@ -327,15 +331,17 @@ class SearchBackend(BaseSearchBackend):
         count = 0
         with preparing(self) as prepared_batches, self._writer(blocking=True, threads=0) as writer:
             (self.path / REBUILDING).touch()
-            writer.delete_all_documents()
-            for prepared in prepared_batches(batches):  # the catalogue is read from here on
-                for pk, data in prepared:
-                    writer.add_document(document(pk, data))
-                count += len(prepared)
+            with self.log.snapshot():
+                covered = {row_id for row_id, _ in self.log.ids_after(start, self.database)}
+                writer.delete_all_documents()
+                for prepared in prepared_batches(batches):  # the catalogue is read here
+                    for pk, data in prepared:
+                        writer.add_document(document(pk, data))
+                    count += len(prepared)
             writer.commit()
             self.log.register(start)
             (self.path / REBUILDING).unlink()
-            node.cursor, node.applied, node.mark = None, set(), None
+            node.cursor, node.applied, node.mark = None, covered, None
         self.sync()
         return count
 
