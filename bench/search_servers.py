@@ -29,7 +29,6 @@ change-log overlay, no HTTP, no snippets).
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from gongkai.catalog.models import Agency
 from gongkai.documents import workflow
-from gongkai.documents.models import Document, Status
+from gongkai.documents.models import Document
 from gongkai.search.backends import tantivy as tantivy_backend
 from gongkai.search.backends.tantivy import Q, SearchBackend, schema
 from gongkai.search.models import Change, Cursor
