@@ -238,8 +238,8 @@ class SearchBackend(BaseSearchBackend):
             settled = self._settled(node, cursor, using)  # before the rows are read
             applied = self._apply(writer, node, cursor, using)
             if (self.path / REBUILDING).exists():
-                log.error("search index %s: a rebuild did not finish; run `gongkai reindex`",
-                          self.path)
+                self._warn(node, "search index %s: a rebuild did not finish; run `gongkai "
+                                 "reindex`", self.path)
             if not self.log.advance(settled):
                 return self._stale(node)
         node.cursor = settled
@@ -285,12 +285,17 @@ class SearchBackend(BaseSearchBackend):
         applied may have been reclaimed, so only a rebuild can be trusted. Searches go on
         with the index as it is and every row still logged overlaid."""
         node.cursor = 0
+        self._warn(node, "search index %s (node %s) was dropped from the change log after "
+                         "%.0f s unseen: run `gongkai reindex` on this server",
+                   self.path, self.log.node, self.log.retention)
+        return 0
+
+    @staticmethod
+    def _warn(node, message, *args) -> None:
+        """An error in the log, at most once per HEARTBEAT per process."""
         if time.monotonic() - node.warned >= HEARTBEAT:
             node.warned = time.monotonic()
-            log.error("search index %s (node %s) was dropped from the change log after "
-                      "%.0f s unseen: run `gongkai reindex` on this server",
-                      self.path, self.log.node, self.log.retention)
-        return 0
+            log.error(message, *args)
 
     @contextmanager
     def _writer(self, *, blocking: bool, threads: int = 1):

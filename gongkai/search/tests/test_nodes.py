@@ -112,6 +112,14 @@ class SharedLogTestCase(TwoNodesTestCase):
         assert self.cursor("b") is not None
         assert self.in_main_index(self.b, first.pk) == 1
 
+    def test_a_rebuild_that_did_not_finish_is_reported(self):
+        (self.b.path / tantivy_backend.REBUILDING).touch()  # what a crashed reindex leaves
+        with self.assertLogs(tantivy_backend.log, "ERROR") as logs:
+            self.b.sync()
+        assert "gongkai reindex" in logs.output[0]
+        self.b.rebuild(self.catalogue())
+        assert not (self.b.path / tantivy_backend.REBUILDING).exists()
+
     def test_a_live_node_is_never_dropped_with_the_dead(self):
         Cursor.objects.update(seen_at=timezone.now() - timedelta(days=8))
         self.a.log.reclaim()
