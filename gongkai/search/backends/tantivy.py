@@ -9,18 +9,23 @@ the database's transaction. This module keeps it from ever drifting:
 - **A change log in the database.** ``index()`` and ``remove()`` only write ``search_change``
   rows (the segmented record, or null for "remove"), in the caller's transaction: a change
   and its log row commit or roll back together.
-- **Applied after commit, idempotently.** ``sync()`` (run by ``transaction.on_commit``, at most
-  once per SYNC_INTERVAL per process, and by a search that finds rows left over) reads
-  committed rows, replaces those records in the index (delete by id, add the latest
-  version), commits the index and only then deletes the rows it applied. A crash in between
-  leaves the rows, and applying them again gives the same index.
-- **Pending rows are never searched stale.** Every search reads the rows not yet deleted:
-  their records are excluded from the main index and searched in a small in-memory index
-  built from the rows. So a withdrawn document disappears, and a published one appears, at
-  once, even before (or without) a sync; inside a transaction a search sees its own changes.
-- **One writer.** A lock file serialises writers across worker processes; a busy lock just
-  leaves rows for the next sync. ``rebuild()`` (``gongkai reindex``) replaces the whole
-  index in one commit, while searches go on with the old one.
+- **Applied after commit, idempotently, through a cursor.** ``sync()`` (run by
+  ``transaction.on_commit``, at most once per SYNC_INTERVAL per process, and by a search that
+  finds rows left over) reads the committed rows above this index's cursor, replaces those
+  records in the index (delete by id, add the latest version), commits the index and only
+  then moves the cursor. A crash in between leaves the cursor, and applying the rows again
+  gives the same index. Every server keeps an index of its own with a cursor of its own
+  (a *node*); rows are deleted once every node has applied them, and the cursor only moves
+  past ids no late-committing transaction can still fill: see ``gongkai.search.changelog``.
+- **Pending rows are never searched stale.** Every search reads the rows above the cursor
+  that this process has not applied: their records are excluded from the main index and
+  searched in a small in-memory index built from the rows. So a withdrawn document
+  disappears, and a published one appears, at once — on every server, whichever saved it —
+  even before (or without) a sync; inside a transaction a search sees its own changes.
+- **One writer per index.** A lock file serialises writers across worker processes; a busy
+  lock just leaves rows for the next sync. ``rebuild()`` (``gongkai reindex``) replaces the
+  whole index in one commit from a snapshot of the catalogue, while searches go on with the
+  old one, and then applies the log after the snapshot.
 """
 
 import fcntl
