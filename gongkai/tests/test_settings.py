@@ -12,7 +12,6 @@ from gongkai.config import (
     SEARCH_BACKENDS,
     SETTINGS,
     envbool,
-    envcaches,
     envchoice,
     envdatabase,
     envint,
@@ -195,18 +194,3 @@ def test_every_setting_is_documented():
     docs = (REPO_DIR / "docs" / "configuration.md").read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`{s.name}`" not in docs]
     assert missing == []
-
-
-def test_a_redis_cache_url_makes_caches_redis_can_open(monkeypatch, tmp_path):
-    # Several servers share Redis: every cache built from its URL must take the client's
-    # options (redis-py refuses MAX_ENTRIES, a file and memory cache option).
-    from django.core.cache.backends.redis import RedisCache
-
-    monkeypatch.setenv("GONGKAI_CACHE_URL", "redis://127.0.0.1:6379/13")
-    caches = envcaches("GONGKAI_CACHE_URL", tmp_path)
-    for name in ("default", "shared_pages"):
-        conf = caches[name]
-        assert conf["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-        cache = RedisCache(conf["LOCATION"], {k: v for k, v in conf.items() if k != "LOCATION"})
-        pool = cache._cache._get_connection_pool(write=True)  # builds the client's options
-        assert "MAX_ENTRIES" not in pool.connection_kwargs
