@@ -25,6 +25,10 @@ class Setting(NamedTuple):
 SETTINGS = [
     Setting("DATABASE_URL", "sqlite:///var/gongkai.sqlite3",
             "Database URL: sqlite:///PATH (embedded default) or postgres://USER:PASS@HOST:PORT/NAME."),
+    Setting("GONGKAI_DATABASE_REPLICAS", "(none)",
+            "Comma-separated postgres:// URLs of PostgreSQL streaming replicas of DATABASE_URL: "
+            "public pages, search and the API read from them; writes, the admin and sessions "
+            "stay on the primary. See docs/deployment.md#several-servers."),
     Setting("GONGKAI_SECRET_KEY", "(on SQLite: generated into GONGKAI_DATA_DIR/secret_key)",
             "Django secret key. Required with PostgreSQL; on SQLite one is generated on first use."),
     Setting("GONGKAI_SECRET_KEY_FILE", "(none)",
@@ -214,7 +218,10 @@ def envchoice(name: str, choices: dict) -> str | None:
 
 
 def envdatabase(name: str, default: str) -> dict:
-    url = _get(name, default)
+    return parse_database(name, _get(name, default))
+
+
+def parse_database(name: str, url: str) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60)
     except Exception as e:
@@ -229,6 +236,29 @@ def envdatabase(name: str, default: str) -> dict:
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE",
                              "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     return config
+
+
+# A replica that does not answer within this many seconds is skipped (gongkai/replicas.py).
+REPLICA_CONNECT_SECONDS = 2
+
+
+def envreplicas(name: str, primary: dict) -> dict[str, dict]:
+    """DATABASES entries ``replica1``, ``replica2`` … from ``name``'s comma-separated URLs, read
+    like DATABASE_URL. Replicas of PostgreSQL only: SQLite has no streaming replication. In
+    tests each one is a mirror of the primary (Django's TEST MIRROR), so nothing is created."""
+    urls = [item.strip() for item in _get(name, "").split(",") if item.strip()]
+    if urls and primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{name} is set but DATABASE_URL is not PostgreSQL; "
+                                   "replicas need a PostgreSQL primary")
+    replicas = {}
+    for number, url in enumerate(urls, 1):
+        config = parse_database(name, url)
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(f"{name} has {url!r}; use postgres://USER:PASS@HOST:PORT/NAME")
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "connect_timeout": REPLICA_CONNECT_SECONDS}
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
 
 
 def envfloat(name: str, default: str) -> float:

@@ -22,6 +22,7 @@ from gongkai.config import (
     envint,
     envlist,
     envorigins,
+    envreplicas,
     envsecret,
     envstr,
     envurl,
@@ -39,6 +40,11 @@ INDEX_NO_PATTERN = envstr("GONGKAI_INDEX_NO_PATTERN", "{agency_code}/{year}-{ser
 DATA_DIR = Path(envstr("GONGKAI_DATA_DIR", str(PROJECT_DIR / "var")))
 
 DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gongkai.sqlite3'}")}
+# PostgreSQL streaming replicas (docs/deployment.md#several-servers): gongkai/replicas.py sends
+# the reads of public pages, search and the API there; everything else stays on the primary.
+DATABASES.update(envreplicas("GONGKAI_DATABASE_REPLICAS", DATABASES["default"]))
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["gongkai.replicas.ReplicaRouter"]
 # The embedded database runs without set-up, so its secret key is made on first use and kept
 # beside it; a PostgreSQL deployment has an operator, who must set one.
 _embedded = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
@@ -93,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whether this request may read from a replica (safe method, public URL, no recent write).
+    "gongkai.replicas.ReplicaMiddleware",
     # CORS for /api/ only (CORS_URLS_REGEX), before CommonMiddleware as django-cors-headers asks.
     "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
