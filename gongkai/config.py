@@ -284,7 +284,7 @@ def envcaches(name: str, data_dir: Path) -> dict:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": str(data_dir / "cache")}
     elif scheme in ("redis", "rediss"):
-        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        default = {"BACKEND": "gongkai.rediscache.TolerantRedisCache", "LOCATION": url}
     elif scheme == "file" and rest:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": rest}
@@ -294,8 +294,11 @@ def envcaches(name: str, data_dir: Path) -> dict:
     else:
         raise ImproperlyConfigured(f"Unexpected value {name}={url!r}; use redis://HOST:PORT/DB, "
                                    "file:///PATH or locmem://")
-    shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300,
-                    "OPTIONS": {"MAX_ENTRIES": 5000}}
+    shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300}
+    # Redis evicts by its own maxmemory policy; its OPTIONS go to the connection, which
+    # refuses MAX_ENTRIES (every page read was a 500 with GONGKAI_CACHE_URL=redis://).
+    if not default["BACKEND"].endswith("RedisCache"):
+        shared_pages["OPTIONS"] = {"MAX_ENTRIES": 5000}
     if default["BACKEND"].endswith("FileCache"):
         shared_pages["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-pages"
     elif default["BACKEND"].endswith("LocMemCache"):

@@ -1,4 +1,5 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -56,3 +57,47 @@ def test_the_file_cache_culls_now_and_then_and_keeps_the_newest_entries(tmp_path
     assert len(listings) == 10  # once every 10 writes, not 100 times
     assert len(list(tmp_path.glob("*.djcache"))) <= 20 + 10
     assert cache.get("k99") == 99
+
+
+def redis_caches(monkeypatch, url):
+    from django.utils.module_loading import import_string
+
+    monkeypatch.setenv("GONGKAI_CACHE_URL", url)
+    configured = envcaches("GONGKAI_CACHE_URL", Path("/x"))
+    return {alias: import_string(c["BACKEND"])(c["LOCATION"], c)
+            for alias, c in configured.items() if c["BACKEND"].endswith("RedisCache")}
+
+
+def test_every_redis_cache_makes_connections_redis_accepts(monkeypatch):
+    """Options meant for Django's own caches (MAX_ENTRIES) reach redis-py's connection, which
+    refuses them: every read of the shared page cache was a 500 with a redis:// URL."""
+    found = redis_caches(monkeypatch, "redis://127.0.0.1:6379/15")
+    assert set(found) == {"default", "shared_pages"}
+    for cache in found.values():
+        cache._cache._get_connection_pool(write=False).make_connection()  # no TypeError
+
+
+def test_a_redis_that_does_not_answer_is_a_miss_not_an_error(monkeypatch):
+    from gongkai import rediscache
+
+    port = free_port()  # nothing listens there
+    cache = redis_caches(monkeypatch, f"redis://127.0.0.1:{port}/0")["default"]
+    assert cache.get("k", "absent") == "absent"
+    assert cache.set("k", 1) is None and cache.add("k", 1) is False
+    assert cache.get_many(["k"]) == {} and cache.delete("k") is False
+    with pytest.raises(ValueError):
+        cache.incr("gongkai:catalogue-generation")  # what generation() takes as "start anew"
+    down_until = cache._down_until
+    assert down_until > rediscache.time.monotonic()  # not tried again at once
+    later = SimpleNamespace(monotonic=lambda: down_until + 1)
+    monkeypatch.setattr(rediscache, "time", later)
+    assert cache.get("k", "absent") == "absent"
+    assert cache._down_until == down_until + 1 + rediscache.PAUSE_SECONDS  # tried, still down
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -5,6 +5,8 @@ with a replica alias that is never connected to (``reachable`` and ``broken`` st
 connection). Real replicas, killed mid-run, are in test_multiserver.py.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
@@ -126,8 +128,8 @@ def test_a_client_that_posted_reads_the_primary_for_a_while(one_replica):
 def test_a_new_generation_is_read_from_the_primary_for_a_while(one_replica, monkeypatch):
     generation._increment()  # what bump() does once the change commits
     assert read_by()[0]["document"] == "default"
-    clock = replicas.time.monotonic() + replicas.AFTER_WRITE_SECONDS
-    monkeypatch.setattr(replicas.time, "monotonic", lambda: clock)
+    later = replicas.time.monotonic() + replicas.AFTER_WRITE_SECONDS
+    monkeypatch.setattr(replicas, "time", SimpleNamespace(monotonic=lambda: later))
     assert read_by()[0]["document"] == "replica1"
 
 
@@ -142,8 +144,8 @@ def test_a_replica_that_does_not_answer_is_skipped_and_left_alone(one_replica, m
     assert read_by()[0]["document"] == "default"
     assert read_by()[0]["document"] == "default"
     assert calls == ["replica1"]  # marked down: not tried on every request
-    clock = replicas.time.monotonic() + replicas.DOWN_SECONDS
-    monkeypatch.setattr(replicas.time, "monotonic", lambda: clock)
+    later = replicas.time.monotonic() + replicas.DOWN_SECONDS
+    monkeypatch.setattr(replicas, "time", SimpleNamespace(monotonic=lambda: later))
     monkeypatch.setattr(replicas, "reachable", lambda alias: True)
     assert read_by()[0]["document"] == "replica1"
 
