@@ -295,9 +295,9 @@ def envcaches(name: str, data_dir: Path) -> dict:
         raise ImproperlyConfigured(f"Unexpected value {name}={url!r}; use redis://HOST:PORT/DB, "
                                    "file:///PATH or locmem://")
     shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300}
-    # Redis evicts by its own maxmemory policy; its OPTIONS go to the connection, which
-    # refuses MAX_ENTRIES (every page read was a 500 with GONGKAI_CACHE_URL=redis://).
     if not default["BACKEND"].endswith("RedisCache"):
+        # Redis evicts by its own maxmemory policy; its backend hands OPTIONS to the
+        # connection, which refuses MAX_ENTRIES (every page was a 500).
         shared_pages["OPTIONS"] = {"MAX_ENTRIES": 5000}
     if default["BACKEND"].endswith("FileCache"):
         shared_pages["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-pages"
