@@ -466,8 +466,9 @@ def test_killing_the_replica_and_then_server_b_loses_nothing_acknowledged(cluste
     os.killpg(a.process.pid, signal.SIGTERM)
     a.process.wait(timeout=40)
 
-    # The replica was read from before it died.
+    # The replica was read from before it died, and the servers noticed it die.
     assert moments["replica_backends"] > 0
+    assert "replica replica1 failed" in cluster.log(a, lines=10**6) + cluster.log(b, lines=10**6)
     # (b) Every acknowledged request was answered 200: before, during and after the replica died.
     answered = [o for o in outcomes if o.status is not None]
     assert [o for o in answered if o.status != 200] == []
@@ -483,6 +484,9 @@ def test_killing_the_replica_and_then_server_b_loses_nothing_acknowledged(cluste
                         and moments["B"] - LOST_WINDOW_SECONDS <= o.ended <= moments["B"]]
     cut_off = [o for o in unanswered if o.kind == "document"]  # may have been counted
     counted = cluster.view_total() - views_before
+    print(f"{len(outcomes)} requests, {len(answered)} answered; {counted} views written of "
+          f"{len(served)} document pages served, {len(in_last_interval)} by B in its last "
+          f"{LOST_WINDOW_SECONDS} s, {len(cut_off)} cut off")
     assert len(served) - len(in_last_interval) <= counted <= len(served) + len(cut_off), (
         f"{counted} views written; served {len(served)} (A "
         f"{sum(o.server == 'A' for o in served)}, B {sum(o.server == 'B' for o in served)}), "
