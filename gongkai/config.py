@@ -238,8 +238,11 @@ def parse_database(name: str, url: str) -> dict:
     return config
 
 
-# A replica that does not answer within this many seconds is skipped (gongkai/replicas.py).
+# A replica that does not answer a connection within this many seconds is skipped
+# (gongkai/replicas.py); one that stops acknowledging what is sent to it (a network partition,
+# no reset) fails the query after REPLICA_TCP_TIMEOUT_MS instead of TCP's ~15 minutes.
 REPLICA_CONNECT_SECONDS = 2
+REPLICA_TCP_TIMEOUT_MS = 5000
 
 
 def envreplicas(name: str, primary: dict) -> dict[str, dict]:
@@ -255,7 +258,8 @@ def envreplicas(name: str, primary: dict) -> dict[str, dict]:
         config = parse_database(name, url)
         if config["ENGINE"] != "django.db.backends.postgresql":
             raise ImproperlyConfigured(f"{name} has {url!r}; use postgres://USER:PASS@HOST:PORT/NAME")
-        config["OPTIONS"] = {**config.get("OPTIONS", {}), "connect_timeout": REPLICA_CONNECT_SECONDS}
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "connect_timeout": REPLICA_CONNECT_SECONDS,
+                             "tcp_user_timeout": REPLICA_TCP_TIMEOUT_MS}
         config["TEST"] = {"MIRROR": "default"}
         replicas[f"replica{number}"] = config
     return replicas

@@ -15,7 +15,12 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from gongkai import replicas
-from gongkai.config import REPLICA_CONNECT_SECONDS, envdatabase, envreplicas
+from gongkai.config import (
+    REPLICA_CONNECT_SECONDS,
+    REPLICA_TCP_TIMEOUT_MS,
+    envdatabase,
+    envreplicas,
+)
 from gongkai.documents import generation
 from gongkai.documents.models import Document
 
@@ -59,7 +64,8 @@ def test_replica_urls_parse_like_the_database_url(monkeypatch):
     found = envreplicas("GONGKAI_DATABASE_REPLICAS", primary)
     assert list(found) == ["replica1", "replica2"]
     assert found["replica1"]["HOST"] == "db2" and found["replica2"]["HOST"] == "db3"
-    assert found["replica1"]["OPTIONS"]["connect_timeout"] == REPLICA_CONNECT_SECONDS
+    assert found["replica1"]["OPTIONS"] == {"connect_timeout": REPLICA_CONNECT_SECONDS,
+                                            "tcp_user_timeout": REPLICA_TCP_TIMEOUT_MS}
     # In tests a replica is the primary's test database, never one of its own.
     assert found["replica1"]["TEST"] == {"MIRROR": "default"}
 
