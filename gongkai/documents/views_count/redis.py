@@ -19,7 +19,9 @@ the database refused meanwhile). Kept across a Redis restart: everything already
 The count shown is exact across servers: ``reading`` (taken with the stored count, by the page
 every few seconds) subtracts what this epoch's flushes had moved; ``shown`` adds the epoch's
 total, which every server's views raise. A new epoch (every EPOCH_SECONDS, by the flusher)
-keeps ``total`` and ``flushed`` small; a reading of an earlier epoch is read again.
+keeps ``total`` and ``flushed`` small; the old epoch's ``flushed`` is kept two epochs, so the
+view that finds its reading of the epoch before still shows the exact count, and the page
+reads it again for the next view.
 
 While Redis cannot be reached, the views are counted in this process's memory (memory.py,
 with its own flushes, and its limit: a crash loses that process's last interval), a line is
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "gongkai:views:"
 PENDING, TOTAL, FLUSHED = PREFIX + "pending", PREFIX + "total", PREFIX + "flushed"
+FLUSHED_BEFORE = PREFIX + "flushed-of:"  # + an earlier epoch
 FLUSHES, EPOCH, EPOCH_LEASE, LOCK = (PREFIX + "flushes", PREFIX + "epoch",
                                      PREFIX + "epoch-lease", PREFIX + "lock")
 EPOCH_SECONDS = 60
@@ -60,18 +63,32 @@ def flushing(flush_id: str) -> str:
     return f"{PREFIX}flush:{flush_id}"
 
 
-# KEYS: pending, total, epoch; ARGV: pk, an epoch for a Redis that has none, views (0 or 1).
+# KEYS: pending, total, epoch, prefix of an earlier epoch's flushed hash; ARGV: pk, an epoch
+# for a Redis that has none, views (0 or 1), the epoch of the caller's reading. Returns the
+# epoch, this epoch's total of pk and, for a reading of the epoch before, what that epoch had
+# flushed of pk when it ended (-1: not known any more).
 VIEW = """
 local epoch = redis.call('GET', KEYS[3])
 if not epoch then
   epoch = ARGV[2]
   redis.call('SET', KEYS[3], epoch)
 end
+local total
 if ARGV[3] == '0' then
-  return {epoch, tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')}
+  total = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+else
+  redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[3])
+  total = redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[3])
 end
-redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[3])
-return {epoch, redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[3])}
+local carried = 0
+if ARGV[4] ~= '' and ARGV[4] ~= epoch then
+  local before = KEYS[4] .. ARGV[4]
+  carried = tonumber(redis.call('HGET', before, ARGV[1]) or '0')
+  if redis.call('EXISTS', before) == 0 then
+    carried = -1
+  end
+end
+return {epoch, total, carried}
 """
 
 # KEYS: pending, flush key, flushes, flushed; ARGV: flush id. Returns the counts moved.
@@ -88,14 +105,22 @@ end
 return counts
 """
 
-# KEYS: total, flushed, epoch; ARGV: the new epoch. What was flushed leaves ``total``, which
-# keeps the views not yet moved; ``flushed`` starts again.
+# KEYS: total, flushed, epoch, prefix of an earlier epoch's flushed hash; ARGV: the new
+# epoch, seconds to keep the old epoch's flushed hash. What was flushed leaves ``total``, which
+# keeps the views not yet moved; ``flushed`` starts again, and the old one is kept a while
+# (with a marker field) so that a page's reading of the old epoch still shows the exact count.
 NEW_EPOCH = """
 local flushed = redis.call('HGETALL', KEYS[2])
 for i = 1, #flushed, 2 do
   if redis.call('HINCRBY', KEYS[1], flushed[i], -tonumber(flushed[i + 1])) <= 0 then
     redis.call('HDEL', KEYS[1], flushed[i])
   end
+end
+local old = redis.call('GET', KEYS[3])
+if old then
+  redis.call('HSET', KEYS[2], '-', 0)
+  redis.call('RENAME', KEYS[2], KEYS[4] .. old)
+  redis.call('EXPIRE', KEYS[4] .. old, ARGV[2])
 end
 redis.call('DEL', KEYS[2])
 redis.call('SET', KEYS[3], ARGV[1])
@@ -136,17 +161,20 @@ class RedisViewCounter(ViewCounter):
         self._down_until = time.monotonic() + RETRY_SECONDS
         self._epoch = None
 
-    def _count(self, pk: int, views: int) -> int | None:
-        """This epoch's views of ``pk`` after adding ``views``; None when Redis is away."""
+    def _count(self, pk: int, views: int, reading_epoch: str | None = None):
+        """(this epoch's views of ``pk`` after adding ``views``, what the epoch of the reading
+        flushed of it after the reading's epoch ended, or -1); None when Redis is away."""
         if not self._up():
             return None
         try:
-            epoch, total = self._view(keys=[PENDING, TOTAL, EPOCH], args=[pk, uuid.uuid4().hex, views])
+            epoch, total, carried = self._view(
+                keys=[PENDING, TOTAL, EPOCH, FLUSHED_BEFORE],
+                args=[pk, uuid.uuid4().hex, views, reading_epoch or ""])
         except RedisError as e:
             self._failed(e)
             return None
         self._epoch = epoch
-        return int(total)
+        return int(total), int(carried)
 
     # The counter
 
@@ -172,20 +200,23 @@ class RedisViewCounter(ViewCounter):
 
     def shown(self, reading, *, counting: bool = True) -> int:
         pk = reading[-1]
-        total = self._count(pk, int(counting))
-        if total is None:
+        redis_reading = isinstance(reading, RedisReading)
+        counted = self._count(pk, int(counting), reading.epoch if redis_reading else None)
+        if counted is None:
             if isinstance(reading, RedisReading):
                 shown = reading.stored + self.memory.pending(pk) + int(counting)
                 if counting:
                     self.memory.add(pk)
             else:
                 shown = self.memory.shown(reading, counting=counting)
-        elif isinstance(reading, RedisReading) and reading.epoch == self._epoch:
-            shown = reading.stored - reading.flushed + total
+        elif redis_reading and reading.epoch is not None and counted[1] >= 0:
+            # (Of the epoch before: plus what it flushed after the reading, carried.)
+            shown = reading.stored - reading.flushed + sum(counted)
         else:
-            # A reading of an earlier epoch (or taken while Redis was away), for one view: the
-            # stored count then and the views not yet moved now. The page reads it again.
-            shown = (reading.stored if isinstance(reading, RedisReading) else reading[1]) + total
+            # A reading of a Redis without an epoch yet, of an epoch long gone, or taken while
+            # Redis was away: the stored count then and the views not yet moved now (exact but
+            # for flushes since the reading). The page reads it again for the next view.
+            shown = (reading.stored if redis_reading else reading[1]) + counted[0]
         if counting:
             self._flush_when_due()
         return shown
@@ -251,7 +282,8 @@ class RedisViewCounter(ViewCounter):
         if moved:
             written += self._write(flush_id, dict(zip(moved[::2], moved[1::2], strict=True))) or 0
         if self.client.set(EPOCH_LEASE, 1, nx=True, ex=EPOCH_SECONDS):
-            self._new_epoch(keys=[TOTAL, FLUSHED, EPOCH], args=[uuid.uuid4().hex])
+            self._new_epoch(keys=[TOTAL, FLUSHED, EPOCH, FLUSHED_BEFORE],
+                            args=[uuid.uuid4().hex, 2 * EPOCH_SECONDS])
             try:
                 forget_old_flushes()
             except DatabaseError:
