@@ -283,8 +283,11 @@ def envcaches(name: str, data_dir: Path) -> dict:
     else:
         raise ImproperlyConfigured(f"Unexpected value {name}={url!r}; use redis://HOST:PORT/DB, "
                                    "file:///PATH or locmem://")
-    shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300,
-                    "OPTIONS": {"MAX_ENTRIES": 5000}}
+    shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300}
+    if not default["BACKEND"].endswith("RedisCache"):
+        # Redis evicts by its own maxmemory policy; its backend hands OPTIONS to the
+        # connection, which refuses MAX_ENTRIES (every page was a 500).
+        shared_pages["OPTIONS"] = {"MAX_ENTRIES": 5000}
     if default["BACKEND"].endswith("FileCache"):
         shared_pages["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-pages"
     elif default["BACKEND"].endswith("LocMemCache"):

@@ -80,3 +80,15 @@ def test_it_refuses_a_view_buffer_it_cannot_use(monkeypatch, cache_url, chosen):
     monkeypatch.setenv("GONGKAI_VIEW_COUNT_BUFFER", chosen)
     with pytest.raises(ImproperlyConfigured, match="GONGKAI_VIEW_COUNT_BUFFER"):
         envviewbuffer("GONGKAI_VIEW_COUNT_BUFFER", "GONGKAI_CACHE_URL")
+
+
+def test_a_redis_cache_url_gives_caches_that_open(monkeypatch):
+    import redis
+    from django.core.cache import CacheHandler
+
+    monkeypatch.setenv("GONGKAI_CACHE_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    handler = CacheHandler(envcaches("GONGKAI_CACHE_URL", Path("/x")))
+    for alias in ("default", "shared_pages"):
+        # Opening a connection passes the backend's OPTIONS to redis-py, which refused some.
+        with pytest.raises(redis.ConnectionError):
+            handler[alias].get("k")
