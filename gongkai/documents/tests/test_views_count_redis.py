@@ -4,9 +4,12 @@ Uses the machine's Redis at 127.0.0.1:6379, database 13 (emptied before and afte
 and skips when there is none; the restart test starts a private redis-server of its own."""
 
 import datetime as dt
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from unittest import mock
@@ -79,10 +82,24 @@ class RedisViewCountTestCase(RedisTestMixin, BaseTestCase):
         assert (self.stored(self.summary), self.stored(self.notice)) == (5, 1)
 
     def test_a_server_killed_before_it_flushed_loses_no_view(self):
-        a = self.server()
-        for _ in range(4):
-            a.add(self.summary.pk)
-        del a  # kill -9: no flush at exit, no memory left
+        # A separate process counts, says so, and is killed with SIGKILL: no flush, no atexit.
+        script = (
+            "import django, sys, time; django.setup();"
+            "from gongkai.documents.views_count.redis import RedisViewCounter;"
+            f"counter = RedisViewCounter({URL!r});"
+            f"[counter.add({self.summary.pk}) for _ in range(4)];"
+            "print('counted', flush=True); time.sleep(60)"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings",
+               "GONGKAI_SECRET_KEY": "t", "GONGKAI_VIEW_COUNT_FLUSH_SECONDS": "3600",
+               "PYTHONPATH": os.pathsep.join(sys.path)}
+        server = subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE,
+                                  text=True)
+        self.addCleanup(server.wait)
+        self.addCleanup(server.kill)
+        assert server.stdout.readline().strip() == "counted"
+        server.send_signal(signal.SIGKILL)
+        server.wait()
         assert self.server().flush() == 4
         assert self.stored(self.summary) == 4
 
