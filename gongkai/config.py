@@ -273,7 +273,7 @@ def envcaches(name: str, data_dir: Path) -> dict:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": str(data_dir / "cache")}
     elif scheme in ("redis", "rediss"):
-        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        default = {"BACKEND": "gongkai.rediscache.ResilientRedisCache", "LOCATION": url}
     elif scheme == "file" and rest:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": rest}
