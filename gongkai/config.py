@@ -57,6 +57,9 @@ SETTINGS = [
     Setting("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1",
             "How often each worker writes the 浏览次数 it has counted; a crash loses at most this "
             "many seconds of one worker's views. 0 writes every view at once."),
+    Setting("GONGKAI_VIEW_COUNT_BUFFER", "(redis when GONGKAI_CACHE_URL is redis://, else memory)",
+            "Where 浏览次数 wait for their flush: memory (each worker's own) or redis (one "
+            "buffer in GONGKAI_CACHE_URL's Redis for every server; a server crash loses none)."),
     Setting("GONGKAI_API_REQUESTS_PER_MINUTE", "120",
             "Requests a minute each client address may make to the JSON API; 0: no limit."),
     Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
@@ -276,6 +279,22 @@ def envfloat(name: str, default: str) -> float:
     return number
 
 
+VIEW_COUNT_BUFFERS = ("memory", "redis")
+
+
+def envviewbuffer(name: str, cache_url_name: str) -> tuple[str, str | None]:
+    """(buffer, Redis URL) of 浏览次数: ``name``'s choice; by default Redis when the shared
+    cache is Redis (several servers share it), memory otherwise."""
+    cache_url = _get(cache_url_name, "").strip()
+    is_redis = cache_url.partition("://")[0] in ("redis", "rediss")
+    buffer = _get(name, "").strip().lower() or ("redis" if is_redis else "memory")
+    if buffer not in VIEW_COUNT_BUFFERS:
+        raise ImproperlyConfigured(f"{name}={buffer!r} is not understood; use memory or redis")
+    if buffer == "redis" and not is_redis:
+        raise ImproperlyConfigured(f"{name}=redis needs {cache_url_name}=redis://HOST:PORT/DB")
+    return buffer, cache_url if buffer == "redis" else None
+
+
 def envcaches(name: str, data_dir: Path) -> dict:
     """CACHES from ``name``'s URL: "default" is shared by every process (the catalogue
     generation, counts, labels); "shared_pages" holds rendered public pages for every process
@@ -288,7 +307,7 @@ def envcaches(name: str, data_dir: Path) -> dict:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": str(data_dir / "cache")}
     elif scheme in ("redis", "rediss"):
-        default = {"BACKEND": "gongkai.rediscache.TolerantRedisCache", "LOCATION": url}
+        default = {"BACKEND": "gongkai.rediscache.ResilientRedisCache", "LOCATION": url}
     elif scheme == "file" and rest:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": rest}

@@ -26,6 +26,7 @@ from gongkai.config import (
     envsecret,
     envstr,
     envurl,
+    envviewbuffer,
     https_settings,
 )
 
@@ -151,6 +152,7 @@ if search_backend := envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS):
 # 浏览次数 is written in batches (gongkai/documents/views_count.py).
 CACHES = envcaches("GONGKAI_CACHE_URL", DATA_DIR)
 VIEW_COUNT_FLUSH_SECONDS = envfloat("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1")
+VIEW_COUNT_BUFFER, VIEW_COUNT_REDIS_URL = envviewbuffer("GONGKAI_VIEW_COUNT_BUFFER", "GONGKAI_CACHE_URL")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

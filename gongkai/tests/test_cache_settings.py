@@ -1,5 +1,4 @@
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -59,45 +58,42 @@ def test_the_file_cache_culls_now_and_then_and_keeps_the_newest_entries(tmp_path
     assert cache.get("k99") == 99
 
 
-def redis_caches(monkeypatch, url):
-    from django.utils.module_loading import import_string
+@pytest.mark.parametrize("cache_url, chosen, expected", [
+    ("", "", ("memory", None)),
+    ("redis://r:6379/1", "", ("redis", "redis://r:6379/1")),
+    ("redis://r:6379/1", "memory", ("memory", None)),
+    ("file:///srv/cache", "", ("memory", None)),
+])
+def test_views_are_buffered_in_redis_when_the_shared_cache_is(monkeypatch, cache_url, chosen, expected):
+    from gongkai.config import envviewbuffer
 
-    monkeypatch.setenv("GONGKAI_CACHE_URL", url)
-    configured = envcaches("GONGKAI_CACHE_URL", Path("/x"))
-    return {alias: import_string(c["BACKEND"])(c["LOCATION"], c)
-            for alias, c in configured.items() if c["BACKEND"].endswith("RedisCache")}
-
-
-def test_every_redis_cache_makes_connections_redis_accepts(monkeypatch):
-    """Options meant for Django's own caches (MAX_ENTRIES) reach redis-py's connection, which
-    refuses them: every read of the shared page cache was a 500 with a redis:// URL."""
-    found = redis_caches(monkeypatch, "redis://127.0.0.1:6379/15")
-    assert set(found) == {"default", "shared_pages"}
-    for cache in found.values():
-        cache._cache._get_connection_pool(write=False).make_connection()  # no TypeError
+    monkeypatch.setenv("GONGKAI_CACHE_URL", cache_url)
+    monkeypatch.setenv("GONGKAI_VIEW_COUNT_BUFFER", chosen)
+    assert envviewbuffer("GONGKAI_VIEW_COUNT_BUFFER", "GONGKAI_CACHE_URL") == expected
 
 
-def test_a_redis_that_does_not_answer_is_a_miss_not_an_error(monkeypatch):
+@pytest.mark.parametrize("cache_url, chosen", [("", "redis"), ("redis://r/1", "disk")])
+def test_it_refuses_a_view_buffer_it_cannot_use(monkeypatch, cache_url, chosen):
+    from gongkai.config import envviewbuffer
+
+    monkeypatch.setenv("GONGKAI_CACHE_URL", cache_url)
+    monkeypatch.setenv("GONGKAI_VIEW_COUNT_BUFFER", chosen)
+    with pytest.raises(ImproperlyConfigured, match="GONGKAI_VIEW_COUNT_BUFFER"):
+        envviewbuffer("GONGKAI_VIEW_COUNT_BUFFER", "GONGKAI_CACHE_URL")
+
+
+def test_a_redis_cache_url_gives_caches_that_open(monkeypatch, caplog):
+    from django.core.cache import CacheHandler
+
     from gongkai import rediscache
 
-    port = free_port()  # nothing listens there
-    cache = redis_caches(monkeypatch, f"redis://127.0.0.1:{port}/0")["default"]
-    assert cache.get("k", "absent") == "absent"
-    assert cache.set("k", 1) is None and cache.add("k", 1) is False
-    assert cache.get_many(["k"]) == {} and cache.delete("k") is False
-    with pytest.raises(ValueError):
-        cache.incr("gongkai:catalogue-generation")  # what generation() takes as "start anew"
-    down_until = cache._down_until
-    assert down_until > rediscache.time.monotonic()  # not tried again at once
-    later = SimpleNamespace(monotonic=lambda: down_until + 1)
-    monkeypatch.setattr(rediscache, "time", later)
-    assert cache.get("k", "absent") == "absent"
-    assert cache._down_until == down_until + 1 + rediscache.PAUSE_SECONDS  # tried, still down
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    monkeypatch.setenv("GONGKAI_CACHE_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    handler = CacheHandler(envcaches("GONGKAI_CACHE_URL", Path("/x")))
+    for alias in ("default", "shared_pages"):
+        rediscache._down_until.clear()
+        caplog.clear()
+        # Opening a connection passes the backend's OPTIONS to redis-py, which refused some
+        # (a TypeError, every page a 500); what is left is the refused connection, a miss.
+        assert handler[alias].get("k") is None
+        assert "Connection refused" in caplog.text
+    rediscache._down_until.clear()
