@@ -47,6 +47,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.config import SETTINGS
+from gongkai.replicas import AFTER_WRITE_SECONDS
 from gongkai.test import REPO_DIR
 
 pytestmark = pytest.mark.slow
@@ -420,12 +421,11 @@ class Outcome:
     error: str = ""
 
 
-def load_run(cluster, document_ids, seconds, events):
-    """GETs to both servers from 6 threads for ``seconds``, with ``events`` [(at, action)]
-    run on the way; returns every request's Outcome."""
+def load_run(cluster, document_ids, scenario):
+    """GETs to both servers from 6 threads while ``scenario()`` runs; every request's Outcome."""
     outcomes: list[Outcome] = []
     lock = threading.Lock()
-    stop = time.monotonic() + seconds
+    done = threading.Event()
     words = ["通知", "工作", "政府", "街道", "公开", "规定", "2023", "年度报告"]
 
     def one(server: Server):
@@ -447,15 +447,15 @@ def load_run(cluster, document_ids, seconds, events):
 
     def worker():
         servers = list(cluster.servers.values())
-        while time.monotonic() < stop:
+        while not done.is_set():
             one(random.choice(servers))
 
-    began = time.monotonic()
     with ThreadPoolExecutor(6) as pool:
         futures = [pool.submit(worker) for _ in range(6)]
-        for at, action in events:
-            time.sleep(max(0.0, began + at - time.monotonic()))
-            action()
+        try:
+            scenario()
+        finally:
+            done.set()
         for future in futures:
             future.result()
     return outcomes
@@ -470,20 +470,24 @@ def test_killing_the_replica_and_then_server_b_loses_nothing_acknowledged(cluste
     views_before = cluster.view_total()
     moments = {}
 
-    def replica_in_use():
-        moments["replica_backends"] = int(cluster.psql(
-            cluster.replica_port, "SELECT count(*) FROM pg_stat_activity WHERE datname = 'gongkai'"))
-
-    def kill_replica():
+    def scenario():
+        # The servers read the primary for AFTER_WRITE_SECONDS after they see the catalogue
+        # change (test (a) published): the replica is killed once they read from it.
+        deadline = time.monotonic() + AFTER_WRITE_SECONDS + 5
+        while time.monotonic() < deadline and not moments.get("replica_backends"):
+            moments["replica_backends"] = int(cluster.psql(
+                cluster.replica_port,
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = 'gongkai'"))
+            time.sleep(0.5)
+        time.sleep(1)
         moments["replica"] = time.monotonic()
         cluster.kill_replica()
-
-    def kill_b():
+        time.sleep(3.5)
         moments["B"] = time.monotonic()
         os.killpg(b.process.pid, signal.SIGKILL)
+        time.sleep(3)
 
-    outcomes = load_run(cluster, ids, 10, [
-        (2.0, replica_in_use), (2.5, kill_replica), (6.0, kill_b)])
+    outcomes = load_run(cluster, ids, scenario)
     b.process.wait(timeout=10)
     # A stops as systemctl stop would: workers finish and write what they counted.
     os.killpg(a.process.pid, signal.SIGTERM)
