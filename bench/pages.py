@@ -35,6 +35,7 @@ BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 VAR = BENCH / "var"
+BIN = Path(sys.executable).parent  # the venv's scripts (gongkai, gunicorn), wherever it is
 PG_BASE = os.environ.get("BENCH_PG_BASE", "postgres://postgres@127.0.0.1:5432")
 WORKERS, CONNECTIONS, THREADS = 2, 16, 2
 
@@ -94,7 +95,7 @@ def build(db: str, n: int, search: str | None, seed: int) -> None:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=BENCH)
     loaded = time.perf_counter()
-    gongkai = str(REPO / ".venv/bin/gongkai")
+    gongkai = str(BIN / "gongkai")
     subprocess.run([gongkai, "migrate", "-v0"], env=env, check=True)
     subprocess.run([gongkai, "reindex", "--clear"], env=env, check=True)
     # After a bulk load, as the operator would: statistics and per-agency counts.
@@ -131,7 +132,7 @@ class Server:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [str(REPO / ".venv/bin/gunicorn"), "pages_site:application", "--pythonpath", str(BENCH),
+            [str(BIN / "gunicorn"), "pages_site:application", "--pythonpath", str(BENCH),
              "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "--graceful-timeout", "20", "--access-logfile", str(self.access_log)],
             env=self.env)

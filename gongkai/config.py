@@ -64,6 +64,9 @@ SETTINGS = [
             "Requests a minute each client address may make to the JSON API; 0: no limit."),
     Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
             "Search engine: sqlite (FTS5), postgres (tsvector) or tantivy (an index under GONGKAI_DATA_DIR/search/)."),
+    Setting("GONGKAI_SEARCH_NODE", "(host name and index path)",
+            "tantivy on several servers: this server's name for its index, under which it keeps "
+            "its place in the change log. Unique per server; keep it across restarts."),
     Setting("GONGKAI_REQUIRE_OTP", "False",
             "True: every superuser must sign in to the admin with a TOTP code (two-step "
             "verification); one without a device is sent to enrol first. Other staff may enrol."),

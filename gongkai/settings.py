@@ -147,6 +147,10 @@ GONGKAI_SEARCH = {
 }
 if search_backend := envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS):
     GONGKAI_SEARCH["default"]["BACKEND"] = search_backend
+# Which server's index this is, when every server keeps its own (tantivy: the change log's
+# cursor is per node; see gongkai/search/changelog.py). Default: host name and index path.
+if search_node := envstr("GONGKAI_SEARCH_NODE", ""):
+    GONGKAI_SEARCH["default"]["NODE"] = search_node
 
 # Public pages are cached under the catalogue's generation (gongkai/web/caching.py) and
 # 浏览次数 is written in batches (gongkai/documents/views_count.py).
