@@ -122,7 +122,8 @@ def unit_command(port: int, data_dir: Path, env: dict) -> tuple[list[str], dict]
     start = re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], start)
     env = {}
     for name, value in re.findall(r"^Environment=(\w+)=(.*)$", unit, re.M):
-        env[name] = value.replace("/var/lib/gongkai", str(data_dir.parent)).replace("%i", str(port))
+        env[name] = (value.replace("/var/lib/gongkai", str(data_dir.parent))
+                     .replace("%i", str(port)).replace("%H", socket.gethostname()))
     return shlex.split(start), env
 
 
@@ -227,8 +228,9 @@ class Cluster:
 
     def gongkai(self, *args, server: Server | None = None) -> str:
         env = dict(self.env)
-        if server:
-            env["GONGKAI_DATA_DIR"] = str(server.data_dir)
+        if server:  # as that instance of the unit: its data directory and search node name
+            env.update(unit_command(server.port, server.data_dir, self.env)[1])
+            assert env["GONGKAI_DATA_DIR"] == str(server.data_dir)
         done = subprocess.run([sys.executable, "-m", "gongkai.cli", *args], env=env,
                               cwd=REPO_DIR, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, f"gongkai {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
@@ -346,7 +348,8 @@ def test_the_test_sets_what_the_deployment_doc_sets(tmp_path):
     assert names <= set(env), names - set(env)
     command, unit_env = unit_command(8001, tmp_path / "srv" / "8001", env)
     assert command[:2] == [str(GUNICORN), "gongkai.wsgi"] and "127.0.0.1:8001" in command
-    assert unit_env == {"GONGKAI_DATA_DIR": str(tmp_path / "srv" / "8001")}
+    assert unit_env == {"GONGKAI_DATA_DIR": str(tmp_path / "srv" / "8001"),
+                        "GONGKAI_SEARCH_NODE": f"{socket.gethostname()}-8001"}
 
 
 def admin_session(server: Server, username: str, password: str):
