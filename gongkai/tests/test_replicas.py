@@ -200,3 +200,26 @@ def test_other_errors_are_not_retried(one_replica):
 def test_only_the_primary_is_migrated():
     r = replicas.ReplicaRouter()
     assert r.allow_migrate("default", "documents") and not r.allow_migrate("replica1", "documents")
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, where the router routes
+def test_the_search_index_is_corrected_from_the_primary_not_a_lagging_replica(one_replica):
+    """A search drops from the index the hits that are no longer public. Judged on a replica
+    that has not yet replayed a publication, a just-published document would be dropped (and
+    stay out of the index until its next change): the check reads the index's own database."""
+    from django.utils import timezone
+
+    from gongkai.catalog.models import Agency
+    from gongkai.documents.models import Status
+    from gongkai.search.backends import get_search_backend
+    from gongkai.search.results import forget_stale
+
+    doc = Document.objects.create(title="刚刚发布的通知", agency=Agency.objects.create(name="某局"),
+                                  status=Status.PUBLISHED, published_at=timezone.now())
+    token = replicas._routing.set(replicas.Routing(replica_ok=True))
+    try:
+        assert router.db_for_read(Document) == "replica1"  # this request reads the replica
+        # "replica1" is no connection at all here: a read sent there would raise.
+        assert forget_stale(get_search_backend(), [doc.pk]) is False
+    finally:
+        replicas._routing.reset(token)
