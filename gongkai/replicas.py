@@ -16,6 +16,16 @@ here does anything.
 A replica that cannot be reached is skipped for ``DOWN_SECONDS`` (per process) and the
 request falls back to the primary; a replica that dies while a request is reading from it
 makes that request run again on the primary, so the reader gets the page, not an error.
+
+**A replica that lags.** Whenever the catalogue's generation moves, the primary's WAL position
+(read after the move, so it covers every change the generation stands for) is kept in the
+cache beside it (``record_position``). A request of that generation reads only a replica that
+has replayed at least that far (``pg_last_wal_replay_lsn()``, asked once per replica,
+generation and process); one that has not is passed over for the primary. So a page cached
+under a generation is never read from a replica that has not seen that generation's changes,
+however far it lags — a withdrawn document cannot come back from one. When the position is not
+known (a generation moved by a process without replicas configured, or Redis away), the
+process reads the primary for ``AFTER_WRITE_SECONDS`` after it first sees the generation.
 """
 
 import logging
@@ -26,8 +36,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
+
+from gongkai.documents import generation as catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +71,14 @@ class Routing:
     alias: str | None = None
     wrote: bool = False
     failed: bool = False
+    position: int | None = None  # WAL position a replica must have replayed (None: any)
 
 
 _routing: ContextVar[Routing | None] = ContextVar("gongkai_replica_routing", default=None)
 _down_until: dict[str, float] = {}
 _generation_seen: list = [None, float("-inf")]  # [generation, when this process first saw it]
+_replayed: dict[str, int] = {}  # per replica: the furthest WAL position it was seen to have replayed
+POSITION_KEY = "gongkai:catalogue-wal:{}"
 
 
 def replicas() -> list[str]:
@@ -98,16 +114,56 @@ def reachable(alias: str) -> bool:
     return True
 
 
-def choose_replica() -> str:
-    """A replica not marked down that answers, at random; the primary when there is none."""
+def choose_replica(position: int | None = None) -> str:
+    """A replica not marked down that answers and has replayed the WAL up to ``position``, at
+    random; the primary when there is none."""
     now = time.monotonic()
     candidates = [alias for alias in replicas() if _down_until.get(alias, 0) <= now]
     random.shuffle(candidates)
     for alias in candidates:
-        if reachable(alias):
+        if not reachable(alias):
+            mark_down(alias)
+        elif position is None or replayed(alias, position):
             return alias
-        mark_down(alias)
     return PRIMARY
+
+
+def lsn(text: str) -> int:
+    """A pg_lsn ("16/B374D848") as a number, to compare."""
+    high, _, low = text.partition("/")
+    return (int(high, 16) << 32) + int(low, 16)
+
+
+def replayed(alias: str, position: int) -> bool:
+    """Whether replica ``alias`` has replayed the primary's WAL up to ``position``."""
+    if _replayed.get(alias, -1) >= position:
+        return True
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn()::text")
+            (text,) = cursor.fetchone()
+    except DatabaseError:
+        return False  # a replica that fails here is dealt with by the request's next read
+    if text is None:  # not in recovery: a primary, which has everything
+        return True
+    _replayed[alias] = max(_replayed.get(alias, -1), lsn(text))
+    return _replayed[alias] >= position
+
+
+def record_position(sender, generation, **kwargs) -> None:
+    """Keep the primary's WAL position beside the generation that just moved (``moved``)."""
+    if not replicas() or connections[PRIMARY].vendor != "postgresql":
+        return
+    try:
+        with connections[PRIMARY].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            (text,) = cursor.fetchone()
+    except DatabaseError:
+        return  # unknown: readers fall back to waiting AFTER_WRITE_SECONDS
+    cache.set(POSITION_KEY.format(generation), lsn(text), timeout=24 * 3600)
+
+
+catalogue.moved.connect(record_position, dispatch_uid="gongkai_replicas_position")
 
 
 class ReplicaRouter:
@@ -120,7 +176,7 @@ class ReplicaRouter:
                 or connections[PRIMARY].in_atomic_block):
             return PRIMARY
         if routing.alias is None:
-            routing.alias = choose_replica()
+            routing.alias = choose_replica(routing.position)
         return routing.alias
 
     def db_for_write(self, model, **hints):
@@ -143,7 +199,7 @@ class ReplicaMiddleware:
     def __call__(self, request):
         if not replicas():
             return self.get_response(request)
-        token = _routing.set(Routing(replica_ok=replica_ok(request)))
+        token = _routing.set(replica_routing(request))
         try:
             response = self.get_response(request)
             if _routing.get().failed:
@@ -171,18 +227,24 @@ class ReplicaMiddleware:
         return HttpResponse(status=503)  # replaced by the answer from the primary
 
 
-def replica_ok(request) -> bool:
-    return (request.method in SAFE_METHODS and bool(REPLICA_PATHS.match(request.path_info))
-            and PRIMARY_COOKIE not in request.COOKIES and catalogue_settled())
+def replica_routing(request) -> Routing:
+    """Whether this request may read a replica, and how far that replica must have replayed."""
+    if (request.method not in SAFE_METHODS or not REPLICA_PATHS.match(request.path_info)
+            or PRIMARY_COOKIE in request.COOKIES):
+        return Routing(replica_ok=False)
+    current = catalogue.generation()
+    position = cache.get(POSITION_KEY.format(current))
+    if position is not None:
+        return Routing(replica_ok=True, position=position)
+    return Routing(replica_ok=catalogue_settled(current))
 
 
-def catalogue_settled() -> bool:
-    """False for AFTER_WRITE_SECONDS after this process first sees a new generation of the
-    catalogue: a replica may not have the change yet, and what is read now is cached under the
-    new generation (gongkai/web/caching.py) for as long as that generation lasts."""
-    from gongkai.documents.generation import generation
-
-    current, now = generation(), time.monotonic()
+def catalogue_settled(current) -> bool:
+    """False for AFTER_WRITE_SECONDS after this process first sees generation ``current`` of
+    the catalogue, when its WAL position is not known: a replica may not have the change yet,
+    and what is read now is cached under the new generation (gongkai/web/caching.py) for as
+    long as that generation lasts."""
+    now = time.monotonic()
     if current != _generation_seen[0]:
         _generation_seen[:] = [current, now]
     return now - _generation_seen[1] >= AFTER_WRITE_SECONDS

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import OperationalError, ProgrammingError, router
+from django.db import OperationalError, ProgrammingError, connection, router
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -132,7 +133,12 @@ def test_a_client_that_posted_reads_the_primary_for_a_while(one_replica):
 
 
 def test_a_new_generation_is_read_from_the_primary_for_a_while(one_replica, monkeypatch):
-    generation._increment()  # what bump() does once the change commits
+    # The primary's WAL position is not recorded (a process without replicas set moved it).
+    generation.moved.disconnect(dispatch_uid="gongkai_replicas_position")
+    try:
+        generation._increment()  # what bump() does once the change commits
+    finally:
+        generation.moved.connect(replicas.record_position, dispatch_uid="gongkai_replicas_position")
     assert read_by()[0]["document"] == "default"
     later = replicas.time.monotonic() + replicas.AFTER_WRITE_SECONDS
     monkeypatch.setattr(replicas, "time", SimpleNamespace(monotonic=lambda: later))
@@ -223,3 +229,65 @@ def test_the_search_index_is_corrected_from_the_primary_not_a_lagging_replica(on
         assert forget_stale(get_search_backend(), [doc.pk]) is False
     finally:
         replicas._routing.reset(token)
+
+
+class FakeReplicaConnections:
+    """Django's connections, with "replica1" a replica that has replayed up to ``replayed``."""
+
+    def __init__(self, real, replayed: str):
+        self.real, self.replayed, self.asked = real, replayed, 0
+
+    def __getitem__(self, alias):
+        if alias != "replica1":
+            return self.real[alias]
+        fake = self
+
+        class Cursor:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def execute(self, sql, params=()):
+                assert "pg_last_wal_replay_lsn" in sql
+                fake.asked += 1
+
+            def fetchone(self):
+                return (fake.replayed,)
+
+        return SimpleNamespace(cursor=Cursor)
+
+
+def test_wal_positions_compare_as_numbers():
+    assert replicas.lsn("16/B374D848") == (0x16 << 32) + 0xB374D848
+    assert replicas.lsn("0/FF") < replicas.lsn("1/0")
+
+
+def test_a_generation_is_read_from_a_replica_once_it_has_replayed_its_changes(
+        one_replica, monkeypatch):
+    monkeypatch.setattr(replicas, "_replayed", {})
+    fake = FakeReplicaConnections(replicas.connections, "0/100")
+    monkeypatch.setattr(replicas, "connections", fake)
+    cache.set(replicas.POSITION_KEY.format(generation.generation()), replicas.lsn("0/200"))
+    # Behind the generation's changes (a withdrawal it has not replayed): the primary, at once
+    # and however long the replica lags.
+    assert read_by()[0]["document"] == "default"
+    assert read_by()[0]["document"] == "default"
+    fake.replayed = "0/200"
+    assert read_by()[0]["document"] == "replica1"
+    asked = fake.asked
+    assert read_by()[0]["document"] == "replica1"
+    assert fake.asked == asked  # known to be far enough: not asked again
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="WAL positions are PostgreSQL's")
+@pytest.mark.django_db
+def test_the_primary_s_wal_position_is_kept_beside_each_new_generation(settings):
+    settings.DATABASE_REPLICAS = ["replica1"]
+    generation._increment()
+    position = cache.get(replicas.POSITION_KEY.format(generation.generation()))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        now = replicas.lsn(cursor.fetchone()[0])
+    assert position is not None and 0 < position <= now
