@@ -47,10 +47,11 @@ def generation_seen(gen: int) -> int:
     return store.get(key) or int(time.time())
 
 
-def cached_json(request, parts, compute) -> HttpResponse:
+def cached_json(request, parts, compute, *, shared: bool = True) -> HttpResponse:
     """The answer for ``parts`` (the endpoint and its arguments) from the cache, or
-    ``compute()``'s: a dict or list (cached, 200) or an HttpResponse (an error, not cached).
-    A request whose validators match gets a 304."""
+    ``compute()``'s: a dict or list (cached, 200) or an HttpResponse (an error, not cached;
+    ``shared`` as for ``web.caching.cached_content``). A request whose validators match gets
+    a 304."""
     gen = generation()
     key = ":".join(map(str, ["api", gen, *parts]))
     if len(key) > 200:  # query strings can be long; cache keys stay short
@@ -60,7 +61,7 @@ def cached_json(request, parts, compute) -> HttpResponse:
     if not_modified(request, etag, modified):
         response = HttpResponseNotModified()
     else:
-        content = cached_content(key, lambda: _render(compute))
+        content = cached_content(key, lambda: _render(compute), shared=shared)
         if isinstance(content, HttpResponse):
             return content
         content_type, body = content

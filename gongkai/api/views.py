@@ -371,4 +371,4 @@ def search(request, params: Query[SearchParams]):
     """The search page's results as JSON: the same query language, facets, ordering and
     pages (20 a page, at most 500 pages), and the same body as ``/search/?format=json``."""
     return cached_json(request, ("search", request.GET.urlencode()),
-                       lambda: search_dict(request.GET))
+                       lambda: search_dict(request.GET), shared=False)

@@ -39,11 +39,14 @@ def page_caches() -> list:
     return found or [caches["default"]]
 
 
-def cached_content(key: str, render):
+def cached_content(key: str, render, *, shared: bool = True):
     """(content type, body) of the page for ``key`` from the nearest cache that has it (copied
     into the nearer ones), else of ``render()``'s response, kept everywhere; a response that
-    is not a 200 is returned as it is and kept nowhere."""
-    stores = page_caches()
+    is not a 200 is returned as it is and kept nowhere. ``shared=False`` keeps the page in
+    this worker's memory only: for pages most of which are asked for once (search results),
+    where writing each to the shared store costs more than the rare second render saves (a
+    file written and renamed, ~3 ms of a 12 ms result page)."""
+    stores = page_caches() if shared else page_caches()[:1]
     for depth, store in enumerate(stores):
         if (content := store.get(key)) is not None:
             for nearer in stores[:depth]:
@@ -77,14 +80,15 @@ def page_key(request, *parts) -> str:
     return key
 
 
-def cached_page(request, parts, render) -> HttpResponse:
-    """The page for ``parts`` from the cache, or ``render()``'s response (cached when 200)."""
+def cached_page(request, parts, render, *, shared: bool = True) -> HttpResponse:
+    """The page for ``parts`` from the cache, or ``render()``'s response (cached when 200;
+    ``shared`` as for ``cached_content``)."""
     key = page_key(request, *parts)
     etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        content = cached_content(key, render)
+        content = cached_content(key, render, shared=shared)
         if isinstance(content, HttpResponse):
             return content  # not a 200 (a 404, a redirect): never cached
         content_type, body = content

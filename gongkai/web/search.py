@@ -54,8 +54,10 @@ def search_page(request):
         })
 
     # Citizens ask the same things (the policy in the news, 社保, 入学): a result page is kept
-    # under the catalogue's generation like any public page, so a change shows at once.
-    return cached_page(request, ("search", request.GET.urlencode()), render_results)
+    # under the catalogue's generation like any public page, so a change shows at once — in
+    # this worker's memory only, as most queries are asked once (caching.cached_content).
+    return cached_page(request, ("search", request.GET.urlencode()), render_results,
+                       shared=False)
 
 
 def run_search(params):

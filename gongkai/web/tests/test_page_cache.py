@@ -40,6 +40,27 @@ class PageCacheTestCase(BaseTestCase):
             assert self.html(url) == first
         assert len(captured) == 0  # nothing looked up, nothing rendered
 
+    def test_search_results_are_kept_in_this_worker_s_memory_only(self):
+        """Most queries are asked once: writing each to the shared store cost more than the
+        rare second render saves."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        shared = caches["shared_pages"]
+        shared.clear()
+        for url in ["/search/?q=工作总结", "/search/?q=工作总结&format=json",
+                    "/api/v1/search/?q=工作总结"]:
+            first = self.client.get(url)
+            assert first.status_code == 200, url
+            with CaptureQueriesContext(connection) as captured:
+                assert self.client.get(url).content == first.content
+            assert len(captured) == 0, url  # the second time: from this worker's memory
+        assert not shared._cache  # nothing written for the other workers (LocMemCache here)
+        caches["pages"].clear()  # another worker renders it itself
+        with CaptureQueriesContext(connection) as captured:
+            self.client.get("/search/?q=工作总结")
+        assert len(captured) > 0
+
     def test_an_edited_title_shows_at_once_everywhere(self):
         self.warm()
         self.summary.title = "翠竹街道2021年工作总结（修订）"
@@ -228,3 +249,4 @@ def test_a_long_query_gets_a_short_cache_key(rf):
     long_key = page_key(rf.get("/search/"), "search", "q=" + "政务" * 500)
     other = page_key(rf.get("/search/"), "search", "q=" + "政务" * 499 + "公开")
     assert len(long_key) <= 200 and long_key != other
+
