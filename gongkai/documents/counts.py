@@ -13,6 +13,8 @@ and after the save, so this module holds no second definition of "public".
 ``gongkai optimize-db``) puts the numbers right after such bulk changes.
 """
 
+from collections import Counter
+
 from django.db import transaction
 from django.db.models import Count, F
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -44,6 +46,23 @@ def recount() -> None:
     AgencyCount.objects.exclude(agency__in=counted).delete()
     for agency, n in counted.items():
         AgencyCount.objects.update_or_create(agency_id=agency, defaults={"publishable": n})
+
+
+def by_agency(pks) -> Counter:
+    """{agency id: how many of the documents ``pks`` count}: read before and after a bulk
+    write, the difference is what ``move_by`` applies (``workflow.save_imported_many``)."""
+    pks = list(pks)
+    counted: Counter = Counter()
+    for start in range(0, len(pks), 2000):
+        counted.update(dict(Document.objects.publishable().filter(pk__in=pks[start:start + 2000])
+                            .values_list("agency").annotate(n=Count("pk")).order_by()))
+    return counted
+
+
+def move_by(before: Counter, after: Counter) -> None:
+    for agency in before.keys() | after.keys():
+        if delta := after[agency] - before[agency]:
+            _move(agency, delta)
 
 
 def _publishable_agency(pk) -> int | None:
