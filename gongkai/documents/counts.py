@@ -15,7 +15,7 @@ and after the save, so this module holds no second definition of "public".
 
 from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -60,9 +60,17 @@ def by_agency(pks) -> Counter:
 
 
 def move_by(before: Counter, after: Counter) -> None:
-    for agency in before.keys() | after.keys():
-        if delta := after[agency] - before[agency]:
-            _move(agency, delta)
+    """Move each agency's count by its difference: one statement run for all the agencies
+    that have a count (executemany), a count of its own for any that has none yet."""
+    deltas = {agency: after[agency] - before[agency] for agency in before.keys() | after.keys()}
+    deltas = {agency: delta for agency, delta in deltas.items() if delta}
+    have = set(AgencyCount.objects.filter(agency__in=deltas).values_list("agency", flat=True))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {AgencyCount._meta.db_table} SET publishable = publishable + %s "
+            f"WHERE agency_id = %s", [(delta, a) for a, delta in deltas.items() if a in have])
+    for agency in deltas.keys() - have:
+        _move(agency, deltas[agency])  # counts the agency's documents, these included
 
 
 def _publishable_agency(pk) -> int | None:

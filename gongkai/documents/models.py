@@ -8,7 +8,7 @@ import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -119,27 +119,49 @@ def next_index_no(agency: Agency, year: int) -> str:
                 return index_no
 
 
-def next_index_nos(agency: Agency, year: int, count: int, taken=frozenset()) -> list[str]:
-    """Reserve ``count`` consecutive-as-possible 索引号 for ``agency`` in ``year`` with one
-    counter update per block (the bulk importer): the same rule, row lock and skipping of
+def reserve_index_nos(wanted: dict[tuple[Agency, int], int], taken=frozenset()) -> dict:
+    """{(agency, year): [索引号, …]}: ``count`` numbers for each (agency, year) of ``wanted``,
+    for the bulk importer, with a few statements however many agencies and years: the same
+    rule, counter rows (locked by the UPDATE until the transaction commits) and skipping of
     numbers in use as ``next_index_no``, plus the numbers in ``taken`` (those of documents
     about to be saved with their own)."""
-    numbers: list[str] = []
+    numbers: dict[tuple, list[str]] = {key: [] for key in wanted}
     with transaction.atomic():
         IndexSerial.objects.bulk_create(
-            [IndexSerial(agency=agency, year=year)], ignore_conflicts=True)
-        counter = IndexSerial.objects.filter(agency=agency, year=year)
-        while len(numbers) < count:
-            wanted = count - len(numbers)
-            counter.update(last=F("last") + wanted)
-            last = counter.values_list("last", flat=True).get()
-            block = [format_index_no(settings.INDEX_NO_PATTERN, agency_code=agency.code,
-                                     year=year, serial=serial)
-                     for serial in range(last - wanted + 1, last + 1)]
-            used = set(Document.objects.filter(index_no__in=block)
-                       .values_list("index_no", flat=True))
-            numbers += [n for n in block if n not in used and n not in taken]
+            [IndexSerial(agency=agency, year=year) for agency, year in wanted],
+            ignore_conflicts=True)
+        while short := {key: n - len(numbers[key]) for key, n in wanted.items()
+                        if len(numbers[key]) < n}:
+            blocks = _next_serials(short)
+            candidates = {key: [format_index_no(settings.INDEX_NO_PATTERN,
+                                                agency_code=key[0].code, year=key[1],
+                                                serial=serial) for serial in serials]
+                          for key, serials in blocks.items()}
+            every = [n for block in candidates.values() for n in block]
+            used = set()
+            for start in range(0, len(every), 500):
+                used.update(Document.objects.filter(index_no__in=every[start:start + 500])
+                            .values_list("index_no", flat=True))
+            for key, block in candidates.items():
+                numbers[key] += [n for n in block if n not in used and n not in taken]
     return numbers
+
+
+def _next_serials(wanted: dict[tuple[Agency, int], int]) -> dict[tuple, range]:
+    """Move each (agency, year) counter on by its count (the UPDATE locks the row until the
+    transaction commits); the serials each one took."""
+    rows = {(a, y): pk for a, y, pk in IndexSerial.objects.filter(
+        agency__in={agency.pk for agency, _ in wanted},
+        year__in={year for _, year in wanted}).values_list("agency", "year", "pk")}
+    ids = {rows[(agency.pk, year)]: n for (agency, year), n in wanted.items()}
+    # One statement run for every counter (executemany), not a query built per counter.
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {IndexSerial._meta.db_table} SET last = last + %s "
+                           f"WHERE id = %s", [(n, pk) for pk, n in ids.items()])
+    last = dict(IndexSerial.objects.filter(pk__in=ids).values_list("pk", "last"))
+    return {(agency, year): range(last[rows[(agency.pk, year)]] - n + 1,
+                                  last[rows[(agency.pk, year)]] + 1)
+            for (agency, year), n in wanted.items()}
 
 
 class Document(models.Model):

@@ -37,7 +37,7 @@ from .models import (
     Status,
     TextStatus,
     next_index_no,
-    next_index_nos,
+    reserve_index_nos,
 )
 
 # Sent after every transition has committed its changes (inside the transaction):
@@ -227,16 +227,19 @@ def _scheduled(document: Document) -> str:
 
 
 def assign_index_nos(documents) -> None:
-    """``assign_index_no`` for many documents: one counter update per agency and year."""
+    """``assign_index_no`` for many documents: a few statements for all their agencies and
+    years, numbers handed out in the documents' order."""
     wanting: dict[tuple, list[Document]] = {}
     for d in documents:
         if not d.index_no and d.agency.code:
             year = timezone.localtime(d.published_at or timezone.now()).year
             wanting.setdefault((d.agency, year), []).append(d)
+    if not wanting:
+        return
     taken = {d.index_no for d in documents if d.index_no}
-    for (agency, year), group in wanting.items():
-        for document, number in zip(group, next_index_nos(agency, year, len(group), taken),
-                                    strict=True):
+    numbers = reserve_index_nos({key: len(group) for key, group in wanting.items()}, taken)
+    for key, group in wanting.items():
+        for document, number in zip(group, numbers[key], strict=True):
             document.index_no = number
 
 

@@ -26,6 +26,7 @@ live document becomes its pending revision, which is ``workflow.save_edit``'s bu
 """
 
 import gzip
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -69,6 +70,8 @@ from .load import (
     record_agency,
     resolve,
 )
+
+logger = logging.getLogger(__name__)
 
 # Records in the input at which `gongkai import` goes bulk by itself (docs/importing.md).
 BULK_THRESHOLD = 5000
@@ -131,10 +134,11 @@ def load_paths(paths, *, agency_code=None, progress=True,
     summary = Summary()
     loaded: list[int] = []
     unlinked: list = []
+    known: dict = {}
     with _workers() as run, tqdm(unit="条", disable=None if progress else True,
                                  leave=False) as bar:
         for items in _batches(run(_tasks(find_files(paths))), batch):
-            loaded += load_batch(items, summary, agency_code, unlinked)
+            loaded += load_batch(items, summary, agency_code, unlinked, known)
             bar.update(len(items))
     link_superseded(unlinked)
     return summary, loaded
@@ -238,15 +242,22 @@ def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
 # -- saving, a batch per transaction -----------------------------------------------------------
 
 
-def load_batch(items: list[Item], summary: Summary, agency_code, unlinked) -> list[int]:
+def load_batch(items: list[Item], summary: Summary, agency_code, unlinked,
+               known: dict | None = None) -> list[int]:
     """Save ``items`` in one transaction and tally them; record by record when the
-    database refuses the batch. Returns the ids of the documents saved."""
+    database refuses the batch. Returns the ids of the documents saved. ``known``: agencies
+    and vocabulary committed by earlier batches of the run, kept up to date here."""
     if drafts_only():
         return _one_by_one(items, summary, agency_code, unlinked)
+    lookups = BatchLookups(known)
     try:
         with transaction.atomic():
-            results = _save_batch(items, agency_code)
-    except Exception:
+            results = _save_batch(items, agency_code, lookups)
+        if known is not None:
+            known.update(lookups.found)  # committed: later batches may rely on them
+    except Exception as error:
+        logger.warning("Bulk import: batch of %d records refused (%s: %s); saving them one by "
+                       "one", len(items), type(error).__name__, error)
         # Rolled back whole: saved again one by one, each in its own transaction, so only
         # the record the database refuses is lost (and reported, with the reason).
         return _one_by_one(items, summary, agency_code, unlinked)
@@ -271,8 +282,8 @@ def _one_by_one(items, summary, agency_code, unlinked) -> list[int]:
     return saved
 
 
-def _save_batch(items: list[Item], agency_code) -> list[tuple[Item, Outcome | str]]:
-    lookups = BatchLookups()
+def _save_batch(items: list[Item], agency_code,
+                lookups: "BatchLookups") -> list[tuple[Item, Outcome | str]]:
     lookups.prefetch([i for i in items if not i.error], agency_code)
     results, publish, keep, published = [], [], [], set()
     for item in items:
@@ -306,9 +317,10 @@ class BatchLookups(Lookups):
     row), agencies and vocabulary read once each. Documents matched or created by earlier
     records of the batch are found by the later ones."""
 
-    def __init__(self):
-        self.agencies: dict[tuple, Agency | None] = {}
-        self.vocabulary: dict[tuple, object] = {}
+    def __init__(self, known: dict | None = None):
+        # Agencies (by name or code) and vocabulary, as earlier batches found them; a batch
+        # rolled back leaves ``known`` as it was.
+        self.found: dict[tuple, object] = dict(known or {})
         self.by_index_no: dict[str, Document] = {}
         self.by_key: dict[str, Document] = {}
         self.index_nos: set[str] = set()  # looked up: absent from by_index_no means none
@@ -359,22 +371,22 @@ class BatchLookups(Lookups):
         return store[key]
 
     def agency_named(self, name):
-        return self._once(self.agencies, ("name", name), lambda: super(BatchLookups, self)
+        return self._once(self.found, ("name", name), lambda: super(BatchLookups, self)
                           .agency_named(name))
 
     def agency_with_code(self, code):
-        return self._once(self.agencies, ("code", code), lambda: super(BatchLookups, self)
+        return self._once(self.found, ("code", code), lambda: super(BatchLookups, self)
                           .agency_with_code(code))
 
     def new_agency(self, name, code):
-        if ("new", name) in self.agencies:
-            return self.agencies[("new", name)], False
+        if ("new", name) in self.found:
+            return self.found[("new", name)], False
         agency, created = super().new_agency(name, code)
-        self.agencies[("name", name)] = self.agencies[("new", name)] = agency
+        self.found[("name", name)] = self.found[("new", name)] = agency
         if created:
             self.created.add(agency.pk)
             if agency.code:
-                self.agencies[("code", agency.code)] = agency
+                self.found[("code", agency.code)] = agency
         return agency, created
 
     def claim(self, agency: Agency) -> Agency | None:
@@ -386,13 +398,13 @@ class BatchLookups(Lookups):
         return None
 
     def genre(self, name) -> Genre:
-        return self._once(self.vocabulary, (Genre, name), lambda: super(BatchLookups, self)
+        return self._once(self.found, (Genre, name), lambda: super(BatchLookups, self)
                           .genre(name))
 
     def audience(self, name) -> Audience:
-        return self._once(self.vocabulary, (Audience, name), lambda: super(BatchLookups, self)
+        return self._once(self.found, (Audience, name), lambda: super(BatchLookups, self)
                           .audience(name))
 
     def topic(self, path) -> Topic | None:
-        return self._once(self.vocabulary, (Topic, path), lambda: super(BatchLookups, self)
+        return self._once(self.found, (Topic, path), lambda: super(BatchLookups, self)
                           .topic(path))
