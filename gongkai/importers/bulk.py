@@ -93,9 +93,10 @@ class Item:
     figures: tuple[list, str] = ([], "")
 
 
-def counts_as_bulk(paths, threshold: int = BULK_THRESHOLD) -> bool:
+def counts_as_bulk(paths, threshold: int | None = None) -> bool:
     """True when ``paths`` hold at least ``threshold`` records: lines of JSON Lines files
     (gzipped ones unpacked), one per other file. Stops counting at the threshold."""
+    threshold = BULK_THRESHOLD if threshold is None else threshold
     found = 0
     for path in find_files(paths):
         found += _records_in(path)
