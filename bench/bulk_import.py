@@ -15,6 +15,7 @@ record an update). Prints a table: documents, seconds and documents/s per phase.
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -87,9 +88,9 @@ def setup(args) -> Path:
     import django
 
     django.setup()
+    import search_speed
     from django.core.management import call_command
 
-    import search_speed
     from gongkai.catalog.models import Agency
 
     call_command("migrate", verbosity=0)
@@ -98,12 +99,19 @@ def setup(args) -> Path:
     return work
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the worker processes)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed(phase: str, rows: list, n: int, run):
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     result = run()
-    seconds = time.perf_counter() - started
-    rows.append((phase, n, seconds))
-    print(f"  {phase}: {seconds:.1f} s", file=sys.stderr, flush=True)
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    rows.append((phase, n, seconds, cpu))
+    print(f"  {phase}: {seconds:.1f} s, {cpu:.1f} CPU-s", file=sys.stderr, flush=True)
     return result
 
 
@@ -135,15 +143,17 @@ def main():
     backend = get_search_backend()
     print(f"## `gongkai import --bulk`, {args.docs:,} documents from JSON Lines "
           f"({connection.vendor}, search: {backend.vendor})\n")
-    print("| phase | documents | seconds | documents/s |\n|---|---|---|---|")
+    print("| phase | documents | seconds | documents/s | CPU-seconds (all processes) "
+          "| documents per CPU-second |\n|---|---|---|---|---|---|")
     for label, rows_of in [("", rows[:2]), ("re-import: ", rows[2:])]:
         if not rows_of:
             continue
-        for phase, n, seconds in rows_of:
-            print(f"| {phase} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} |")
-        total = sum(s for _, _, s in rows_of)
+        for phase, n, seconds, cpu in rows_of:
+            print(f"| {phase} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | {cpu:.1f} "
+                  f"| {n / cpu:,.0f} |")
+        total, cpu = sum(r[2] for r in rows_of), sum(r[3] for r in rows_of)
         print(f"| **{label}load + index** | {args.docs:,} | {total:.1f} | "
-              f"**{args.docs / total:,.0f}** |")
+              f"**{args.docs / total:,.0f}** | {cpu:.1f} | {args.docs / cpu:,.0f} |")
     print(f"\nfirst import: {first.created:,} created, {first.updated:,} updated, "
           f"{len(first.skipped):,} skipped; {Document.objects.count():,} documents, "
           f"{Document.objects.exclude(index_no=None).count():,} with a 索引号"
