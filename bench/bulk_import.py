@@ -99,19 +99,22 @@ def setup(args) -> Path:
     return work
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the worker processes)."""
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time of this process, and of its finished children (the worker processes)."""
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
         resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
 
 
 def timed(phase: str, rows: list, n: int, run):
-    started, cpu = time.perf_counter(), cpu_seconds()
+    started, (main, workers) = time.perf_counter(), cpu_seconds()
     result = run()
-    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    rows.append((phase, n, seconds, cpu))
-    print(f"  {phase}: {seconds:.1f} s, {cpu:.1f} CPU-s", file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - started
+    main, workers = (after - before for after, before in zip(cpu_seconds(), (main, workers),
+                                                              strict=True))
+    rows.append((phase, n, seconds, main + workers))
+    print(f"  {phase}: {seconds:.1f} s; CPU-s: {main:.1f} main process, {workers:.1f} workers",
+          file=sys.stderr, flush=True)
     return result
 
 

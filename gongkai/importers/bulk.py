@@ -146,7 +146,8 @@ def load_paths(paths, *, agency_code=None, progress=True,
 
 
 def index(pks) -> int:
-    """The search index after a bulk load, and the planner's statistics."""
+    """The search index after a bulk load, then the planner's statistics (what
+    ``gongkai optimize-db`` does after bulk changes)."""
     count = sync_documents(pks)
     update_statistics(connection.alias)
     return count
