@@ -35,6 +35,7 @@ BENCH = REPO / "bench"
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 VAR = BENCH / "var"
+BIN = Path(sys.executable).parent  # the venv's scripts (gongkai, gunicorn), wherever it is
 PG_BASE = os.environ.get("BENCH_PG_BASE", "postgres://postgres@127.0.0.1:5432")
 WORKERS, CONNECTIONS, THREADS = 2, 16, 2
 
@@ -94,7 +95,7 @@ def build(db: str, n: int, search: str | None, seed: int) -> None:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=BENCH)
     loaded = time.perf_counter()
-    gongkai = str(REPO / ".venv/bin/gongkai")
+    gongkai = str(BIN / "gongkai")
     subprocess.run([gongkai, "migrate", "-v0"], env=env, check=True)
     subprocess.run([gongkai, "reindex", "--clear"], env=env, check=True)
     # After a bulk load, as the operator would: statistics and per-agency counts.
@@ -131,7 +132,7 @@ class Server:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [str(REPO / ".venv/bin/gunicorn"), "pages_site:application", "--pythonpath", str(BENCH),
+            [str(BIN / "gunicorn"), "pages_site:application", "--pythonpath", str(BENCH),
              "-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "--graceful-timeout", "20", "--access-logfile", str(self.access_log)],
             env=self.env)
@@ -234,8 +235,11 @@ def page_sets(env: dict, n: int, seed: int) -> dict[str, list[str]]:
 
 
 def view_total(env: dict) -> int:
+    # A flush first: with the Redis buffer, views a stopped server left in Redis are written
+    # by the next flush from any process (docs/deployment.md).
     code = ("import django; django.setup(); from django.db.models import Sum;"
             "from gongkai.documents.models import Document;"
+            "from gongkai.documents.views_count import view_counter; view_counter.flush();"
             "print(Document.objects.aggregate(s=Sum('view_count'))['s'] or 0)")
     return int(subprocess.run([sys.executable, "-c", code], env=env, check=True,
                               capture_output=True, text=True, cwd=BENCH).stdout)
@@ -277,8 +281,11 @@ def main():
     counted = None
     if before is not None:
         counted = (view_total(env) - before, server.served("/documents/"))
+    buffer = env.get("GONGKAI_VIEW_COUNT_BUFFER") or (
+        "redis" if env.get("GONGKAI_CACHE_URL", "").startswith("redis") else "memory")
     print(f"\n## Pages over HTTP: {args.docs:,} documents, {args.db}, search "
-          f"{args.search or 'default'} (gunicorn -w {WORKERS}, wrk -t{min(THREADS, args.connections)} -c{args.connections} "
+          f"{args.search or 'default'}, cache {env.get('GONGKAI_CACHE_URL') or 'file'}, "
+          f"浏览次数 buffer {buffer} (gunicorn -w {WORKERS}, wrk -t{min(THREADS, args.connections)} -c{args.connections} "
           f"-d{args.seconds}s)\n")
     print("| page | req/s | × trivial | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")

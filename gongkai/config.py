@@ -25,6 +25,10 @@ class Setting(NamedTuple):
 SETTINGS = [
     Setting("DATABASE_URL", "sqlite:///var/gongkai.sqlite3",
             "Database URL: sqlite:///PATH (embedded default) or postgres://USER:PASS@HOST:PORT/NAME."),
+    Setting("GONGKAI_DATABASE_REPLICAS", "(none)",
+            "Comma-separated postgres:// URLs of PostgreSQL streaming replicas of DATABASE_URL: "
+            "public pages, search and the API read from them; writes, the admin and sessions "
+            "stay on the primary. See docs/deployment.md#several-servers."),
     Setting("GONGKAI_SECRET_KEY", "(on SQLite: generated into GONGKAI_DATA_DIR/secret_key)",
             "Django secret key. Required with PostgreSQL; on SQLite one is generated on first use."),
     Setting("GONGKAI_SECRET_KEY_FILE", "(none)",
@@ -53,10 +57,16 @@ SETTINGS = [
     Setting("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1",
             "How often each worker writes the 浏览次数 it has counted; a crash loses at most this "
             "many seconds of one worker's views. 0 writes every view at once."),
+    Setting("GONGKAI_VIEW_COUNT_BUFFER", "(redis when GONGKAI_CACHE_URL is redis://, else memory)",
+            "Where 浏览次数 wait for their flush: memory (each worker's own) or redis (one "
+            "buffer in GONGKAI_CACHE_URL's Redis for every server; a server crash loses none)."),
     Setting("GONGKAI_API_REQUESTS_PER_MINUTE", "120",
             "Requests a minute each client address may make to the JSON API; 0: no limit."),
     Setting("GONGKAI_SEARCH_BACKEND", "(the database's own)",
             "Search engine: sqlite (FTS5), postgres (tsvector) or tantivy (an index under GONGKAI_DATA_DIR/search/)."),
+    Setting("GONGKAI_SEARCH_NODE", "(host name and index path)",
+            "tantivy on several servers: this server's name for its index, under which it keeps "
+            "its place in the change log. Unique per server; keep it across restarts."),
     Setting("GONGKAI_REQUIRE_OTP", "False",
             "True: every superuser must sign in to the admin with a TOTP code (two-step "
             "verification); one without a device is sent to enrol first. Other staff may enrol."),
@@ -214,7 +224,10 @@ def envchoice(name: str, choices: dict) -> str | None:
 
 
 def envdatabase(name: str, default: str) -> dict:
-    url = _get(name, default)
+    return parse_database(name, _get(name, default))
+
+
+def parse_database(name: str, url: str) -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=60)
     except Exception as e:
@@ -231,6 +244,33 @@ def envdatabase(name: str, default: str) -> dict:
     return config
 
 
+# A replica that does not answer a connection within this many seconds is skipped
+# (gongkai/replicas.py); one that stops acknowledging what is sent to it (a network partition,
+# no reset) fails the query after REPLICA_TCP_TIMEOUT_MS instead of TCP's ~15 minutes.
+REPLICA_CONNECT_SECONDS = 2
+REPLICA_TCP_TIMEOUT_MS = 5000
+
+
+def envreplicas(name: str, primary: dict) -> dict[str, dict]:
+    """DATABASES entries ``replica1``, ``replica2`` … from ``name``'s comma-separated URLs, read
+    like DATABASE_URL. Replicas of PostgreSQL only: SQLite has no streaming replication. In
+    tests each one is a mirror of the primary (Django's TEST MIRROR), so nothing is created."""
+    urls = [item.strip() for item in _get(name, "").split(",") if item.strip()]
+    if urls and primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"{name} is set but DATABASE_URL is not PostgreSQL; "
+                                   "replicas need a PostgreSQL primary")
+    replicas = {}
+    for number, url in enumerate(urls, 1):
+        config = parse_database(name, url)
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured(f"{name} has {url!r}; use postgres://USER:PASS@HOST:PORT/NAME")
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "connect_timeout": REPLICA_CONNECT_SECONDS,
+                             "tcp_user_timeout": REPLICA_TCP_TIMEOUT_MS}
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
+
+
 def envfloat(name: str, default: str) -> float:
     value = _get(name, default)
     try:
@@ -240,6 +280,22 @@ def envfloat(name: str, default: str) -> float:
     if number < 0:
         raise ImproperlyConfigured(f"Unexpected value {name}={value!r}; use a number of seconds, 0 or more")
     return number
+
+
+VIEW_COUNT_BUFFERS = ("memory", "redis")
+
+
+def envviewbuffer(name: str, cache_url_name: str) -> tuple[str, str | None]:
+    """(buffer, Redis URL) of 浏览次数: ``name``'s choice; by default Redis when the shared
+    cache is Redis (several servers share it), memory otherwise."""
+    cache_url = _get(cache_url_name, "").strip()
+    is_redis = cache_url.partition("://")[0] in ("redis", "rediss")
+    buffer = _get(name, "").strip().lower() or ("redis" if is_redis else "memory")
+    if buffer not in VIEW_COUNT_BUFFERS:
+        raise ImproperlyConfigured(f"{name}={buffer!r} is not understood; use memory or redis")
+    if buffer == "redis" and not is_redis:
+        raise ImproperlyConfigured(f"{name}=redis needs {cache_url_name}=redis://HOST:PORT/DB")
+    return buffer, cache_url if buffer == "redis" else None
 
 
 def envcaches(name: str, data_dir: Path) -> dict:
@@ -254,7 +310,7 @@ def envcaches(name: str, data_dir: Path) -> dict:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": str(data_dir / "cache")}
     elif scheme in ("redis", "rediss"):
-        default = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        default = {"BACKEND": "gongkai.rediscache.ResilientRedisCache", "LOCATION": url}
     elif scheme == "file" and rest:
         default = {"BACKEND": "gongkai.filecache.FileCache",
                    "LOCATION": rest}
@@ -264,8 +320,11 @@ def envcaches(name: str, data_dir: Path) -> dict:
     else:
         raise ImproperlyConfigured(f"Unexpected value {name}={url!r}; use redis://HOST:PORT/DB, "
                                    "file:///PATH or locmem://")
-    shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300,
-                    "OPTIONS": {"MAX_ENTRIES": 5000}}
+    shared_pages = {**default, "KEY_PREFIX": "pages", "TIMEOUT": 300}
+    if not default["BACKEND"].endswith("RedisCache"):
+        # Redis evicts by its own maxmemory policy; its backend hands OPTIONS to the
+        # connection, which refuses MAX_ENTRIES (every page was a 500).
+        shared_pages["OPTIONS"] = {"MAX_ENTRIES": 5000}
     if default["BACKEND"].endswith("FileCache"):
         shared_pages["LOCATION"] = f"{default['LOCATION'].rstrip('/')}-pages"
     elif default["BACKEND"].endswith("LocMemCache"):

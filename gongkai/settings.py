@@ -22,9 +22,11 @@ from gongkai.config import (
     envint,
     envlist,
     envorigins,
+    envreplicas,
     envsecret,
     envstr,
     envurl,
+    envviewbuffer,
     https_settings,
 )
 
@@ -39,6 +41,11 @@ INDEX_NO_PATTERN = envstr("GONGKAI_INDEX_NO_PATTERN", "{agency_code}/{year}-{ser
 DATA_DIR = Path(envstr("GONGKAI_DATA_DIR", str(PROJECT_DIR / "var")))
 
 DATABASES = {"default": envdatabase("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gongkai.sqlite3'}")}
+# PostgreSQL streaming replicas (docs/deployment.md#several-servers): gongkai/replicas.py sends
+# the reads of public pages, search and the API there; everything else stays on the primary.
+DATABASES.update(envreplicas("GONGKAI_DATABASE_REPLICAS", DATABASES["default"]))
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["gongkai.replicas.ReplicaRouter"]
 # The embedded database runs without set-up, so its secret key is made on first use and kept
 # beside it; a PostgreSQL deployment has an operator, who must set one.
 _embedded = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
@@ -93,6 +100,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Whether this request may read from a replica (safe method, public URL, no recent write).
+    "gongkai.replicas.ReplicaMiddleware",
     # CORS for /api/ only (CORS_URLS_REGEX), before CommonMiddleware as django-cors-headers asks.
     "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -138,11 +147,16 @@ GONGKAI_SEARCH = {
 }
 if search_backend := envchoice("GONGKAI_SEARCH_BACKEND", SEARCH_BACKENDS):
     GONGKAI_SEARCH["default"]["BACKEND"] = search_backend
+# Which server's index this is, when every server keeps its own (tantivy: the change log's
+# cursor is per node; see gongkai/search/changelog.py). Default: host name and index path.
+if search_node := envstr("GONGKAI_SEARCH_NODE", ""):
+    GONGKAI_SEARCH["default"]["NODE"] = search_node
 
 # Public pages are cached under the catalogue's generation (gongkai/web/caching.py) and
 # 浏览次数 is written in batches (gongkai/documents/views_count.py).
 CACHES = envcaches("GONGKAI_CACHE_URL", DATA_DIR)
 VIEW_COUNT_FLUSH_SECONDS = envfloat("GONGKAI_VIEW_COUNT_FLUSH_SECONDS", "1")
+VIEW_COUNT_BUFFER, VIEW_COUNT_REDIS_URL = envviewbuffer("GONGKAI_VIEW_COUNT_BUFFER", "GONGKAI_CACHE_URL")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,8 +17,13 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 KEY = "gongkai:catalogue-generation"
+# Sent with ``generation=`` the new number each time it moves (after the change committed, and
+# inside its transaction): a database router notes how far replicas must have replayed before
+# a page of this generation may be read from them (gongkai/replicas.py).
+moved = Signal()
 
 
 def generation() -> int:
@@ -42,9 +47,11 @@ def bump() -> None:
 
 def _increment() -> None:
     try:
-        cache.incr(KEY)
+        value = cache.incr(KEY)
     except ValueError:  # not in the cache: a fresh series does the same
-        cache.set(KEY, time.time_ns(), timeout=None)
+        value = time.time_ns()
+        cache.set(KEY, value, timeout=None)
+    moved.send(sender=None, generation=value)
 
 
 def changed(sender, **kwargs) -> None:

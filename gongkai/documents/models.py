@@ -431,3 +431,15 @@ class Revision(models.Model):
     def __str__(self) -> str:
         who = self.username or "系统"
         return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {who} {self.get_kind_display()}"
+
+
+class ViewCountFlush(models.Model):
+    """A flush of 浏览次数 from the shared buffer, recorded in the transaction that wrote it:
+    counts found again after their flusher died between the commit and forgetting them are
+    not written twice (gongkai/documents/views_count/redis.py). Kept for a day."""
+
+    id = models.CharField(primary_key=True, max_length=32)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.id

@@ -2,6 +2,7 @@
 created by migration 0002 (FTS5 on SQLite, tsvector + GIN on PostgreSQL)."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class Word(models.Model):
@@ -23,9 +24,10 @@ class Word(models.Model):
 class Change(models.Model):
     """A record whose index entry must be refreshed, for backends that keep their index
     outside the database (tantivy). Written in the same transaction as the change itself,
-    so the index can never miss one: the backend applies these after commit and deletes
-    them, and until then every search treats the record as pending (see
-    ``gongkai.search.backends.tantivy``). ``data`` is the segmented record, or null for
+    so the index can never miss one: every node (a server's index) applies these after
+    commit and moves its Cursor past them; a row is deleted once every node has applied it,
+    and until a node has, its searches treat the record as pending (see
+    ``gongkai.search.changelog``). ``data`` is the segmented record, or null for
     "remove it"."""
 
     backend = models.CharField(max_length=40)
@@ -34,3 +36,22 @@ class Change(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["backend", "id"])]
+
+
+class Cursor(models.Model):
+    """How far one node (an index on one server) has applied the change log of a backend:
+    every row up to ``applied_id`` is in its index, and no row below it can still appear
+    (see ``gongkai.search.changelog``). ``seen_at``: its last sync; a node unseen for the
+    retention period is dropped, and its rows with it."""
+
+    backend = models.CharField(max_length=40)
+    node = models.CharField(max_length=200)
+    applied_id = models.BigIntegerField(default=0)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["backend", "node"],
+                                               name="search_cursor_one_per_node")]
+
+    def __str__(self) -> str:
+        return f"{self.backend} @ {self.node}: {self.applied_id}"

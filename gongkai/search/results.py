@@ -158,7 +158,10 @@ def forget_stale(backend, ids) -> bool:
     True when something was removed."""
     if not ids:
         return False
-    keep = set(get_index().get_queryset().filter(pk__in=ids).values_list("pk", flat=True))
+    # From the index's own database (the primary), not a replica that may not yet have a
+    # document the index already holds: removing it would lose it until its next change.
+    keep = set(get_index().get_queryset().using(backend.database).filter(pk__in=ids)
+               .values_list("pk", flat=True))
     stale = [pk for pk in ids if pk not in keep]
     if not stale:
         return False

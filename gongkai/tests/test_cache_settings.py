@@ -56,3 +56,44 @@ def test_the_file_cache_culls_now_and_then_and_keeps_the_newest_entries(tmp_path
     assert len(listings) == 10  # once every 10 writes, not 100 times
     assert len(list(tmp_path.glob("*.djcache"))) <= 20 + 10
     assert cache.get("k99") == 99
+
+
+@pytest.mark.parametrize("cache_url, chosen, expected", [
+    ("", "", ("memory", None)),
+    ("redis://r:6379/1", "", ("redis", "redis://r:6379/1")),
+    ("redis://r:6379/1", "memory", ("memory", None)),
+    ("file:///srv/cache", "", ("memory", None)),
+])
+def test_views_are_buffered_in_redis_when_the_shared_cache_is(monkeypatch, cache_url, chosen, expected):
+    from gongkai.config import envviewbuffer
+
+    monkeypatch.setenv("GONGKAI_CACHE_URL", cache_url)
+    monkeypatch.setenv("GONGKAI_VIEW_COUNT_BUFFER", chosen)
+    assert envviewbuffer("GONGKAI_VIEW_COUNT_BUFFER", "GONGKAI_CACHE_URL") == expected
+
+
+@pytest.mark.parametrize("cache_url, chosen", [("", "redis"), ("redis://r/1", "disk")])
+def test_it_refuses_a_view_buffer_it_cannot_use(monkeypatch, cache_url, chosen):
+    from gongkai.config import envviewbuffer
+
+    monkeypatch.setenv("GONGKAI_CACHE_URL", cache_url)
+    monkeypatch.setenv("GONGKAI_VIEW_COUNT_BUFFER", chosen)
+    with pytest.raises(ImproperlyConfigured, match="GONGKAI_VIEW_COUNT_BUFFER"):
+        envviewbuffer("GONGKAI_VIEW_COUNT_BUFFER", "GONGKAI_CACHE_URL")
+
+
+def test_a_redis_cache_url_gives_caches_that_open(monkeypatch, caplog):
+    from django.core.cache import CacheHandler
+
+    from gongkai import rediscache
+
+    monkeypatch.setenv("GONGKAI_CACHE_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    handler = CacheHandler(envcaches("GONGKAI_CACHE_URL", Path("/x")))
+    for alias in ("default", "shared_pages"):
+        rediscache._down_until.clear()
+        caplog.clear()
+        # Opening a connection passes the backend's OPTIONS to redis-py, which refused some
+        # (a TypeError, every page a 500); what is left is the refused connection, a miss.
+        assert handler[alias].get("k") is None
+        assert "Connection refused" in caplog.text
+    rediscache._down_until.clear()

@@ -227,7 +227,8 @@ def document_state(pk):
     Read from the database at most every STATE_SECONDS per worker and generation: the query
     was most of a cached page's cost. A withdrawal or an edit moves the generation, so the
     state is never older than the catalogue; a scheduled document's hour shows within
-    STATE_SECONDS; other workers' views show when the state is read again."""
+    STATE_SECONDS; other workers' views show when the state is read again (with the Redis
+    buffer at once: documents/views_count/redis.py)."""
     key = f"document-state:{generation()}:{pk}"
     store = page_caches()[0]
     state = store.get(key)

@@ -25,9 +25,11 @@ the database's transaction. This module keeps it from ever drifting:
 
 import fcntl
 import json
+import logging
 import re
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +37,7 @@ import tantivy
 from django.conf import settings
 from django.db import transaction
 
+from ..changelog import RETENTION, ChangeLog, default_node
 from ..index import FIELDS
 from ..parallel import preparing
 from ..registry import get_index
@@ -49,7 +52,25 @@ TITLE_FIRST = 10_000.0
 # BUCKETS buckets (record id modulo BUCKETS), scaled up.
 BUCKETS = 64
 SYNC_BATCH = 2000
+# A search syncs when this process has not for this long, rows or not: the node's cursor is
+# marked seen (nodes unseen for RETENTION are dropped) and the log reclaimed.
+HEARTBEAT = 60.0
+REBUILDING = ".gongkai-rebuilding"  # in the index directory while a rebuild runs
+log = logging.getLogger(__name__)
 _synced_at: dict[str, float] = {}  # index directory → when this process last applied the log
+
+
+@dataclass
+class _Node:
+    """What one process knows of its node's progress through the log."""
+
+    cursor: int | None = None  # as last read from the database
+    applied: set[int] = field(default_factory=set)  # rows above it this process applied
+    mark: tuple[int, int] | None = None  # the oldest unsettled (highest id, xmax)
+    warned: float = float("-inf")
+
+
+_nodes: dict[str, _Node] = {}  # index directory → its progress
 _ALNUM = re.compile(r"[^\W_]+")  # what tantivy's simple tokenizer keeps
 
 _indexes: dict[str, tantivy.Index] = {}  # one open index per directory per process
@@ -134,6 +155,8 @@ class SearchBackend(BaseSearchBackend):
         self.path = Path(path)
         self.heap = int(params.get("HEAP", self.HEAP))
         self.sync_interval = float(params.get("SYNC_INTERVAL", self.SYNC_INTERVAL))
+        self.log = ChangeLog(alias, self.database, params.get("NODE") or default_node(self.path),
+                             float(params.get("RETENTION", RETENTION)))
 
     @property
     def engine(self) -> tantivy.Index:
@@ -164,25 +187,38 @@ class SearchBackend(BaseSearchBackend):
     def _log(self, changes) -> None:
         if not changes:
             return
-        with self.connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO search_change (backend, record_id, data) VALUES (%s, %s, %s)",
-                [(self.alias, pk, None if data is None else json.dumps(data, ensure_ascii=False))
-                 for pk, data in changes])
+        self.log.append([(pk, None if data is None else json.dumps(data, ensure_ascii=False))
+                         for pk, data in changes])
         transaction.on_commit(self._sync_soon, using=self.database, robust=True)
 
     def _sync_soon(self) -> None:
         if time.monotonic() - _synced_at.get(str(self.path), float("-inf")) >= self.sync_interval:
             self.sync()
 
+    def _node(self) -> "_Node":
+        return _nodes.setdefault(str(self.path), _Node())
+
     def pending(self) -> dict[int, dict | None]:
-        """Logged changes not yet applied: {record id: latest data, or None to remove}."""
-        rows = self._execute("SELECT record_id, data FROM search_change WHERE backend = %s "
-                             "ORDER BY id", [self.alias])
-        return {pk: _loads(data) for pk, data in rows}
+        """Logged changes this node has not applied: {record id: latest data, or None to
+        remove}. The rows above its cursor, less those this process applied itself (the
+        cursor only moves past settled rows: see ``gongkai.search.changelog``)."""
+        node = self._node()
+        if node.cursor is None:
+            node.cursor = self.log.cursor() or 0
+        using = self.log.reader()
+        latest = {}
+        for row_id, pk in self.log.ids_after(node.cursor, using):
+            latest[pk] = row_id
+        wanted = {pk: row_id for pk, row_id in latest.items() if row_id not in node.applied}
+        if not wanted:
+            return {}
+        data = self.log.data(list(wanted.values()), using)
+        # A row gone meanwhile was reclaimed: below every cursor, so in this index.
+        return {pk: _loads(data[row_id]) for pk, row_id in wanted.items() if row_id in data}
 
     def sync(self, *, uncommitted: bool = False) -> int:
-        """Apply committed changes to the index; returns how many rows were applied.
+        """Apply committed changes to this node's index and move its cursor; returns how
+        many rows were applied.
 
         Inside a transaction the rows may yet roll back, so nothing is applied there (tests
         pass ``uncommitted=True`` to apply their own). A busy writer leaves the rows for
@@ -190,29 +226,74 @@ class SearchBackend(BaseSearchBackend):
         if self.connection.in_atomic_block and not uncommitted:
             return 0
         _synced_at[str(self.path)] = time.monotonic()
-        applied = after = 0
-        while rows := self._execute(
-                "SELECT id, record_id, data FROM search_change WHERE backend = %s AND id > %s "
-                "ORDER BY id LIMIT %s", [self.alias, after, SYNC_BATCH]):
-            after = rows[-1][0]
-            latest = {pk: _loads(data) for _, pk, data in rows}
-            with self._writer(blocking=False) as writer:
-                if writer is None:
-                    return applied
-                writer.delete_documents_by_query(Q.term_set_query(schema(), "id", list(latest)))
-                for pk, data in latest.items():
-                    if data is not None:
-                        writer.add_document(document(pk, data))
-                writer.commit()
-            self._delete_changes([row_id for row_id, _, _ in rows])
-            applied += len(rows)
+        node = self._node()
+        cursor = self.log.cursor()
+        if cursor is None:
+            cursor = self.log.adopt()
+        if cursor is None:
+            return self._stale(node)
+        node.cursor = cursor
+        node.applied = {row_id for row_id in node.applied if row_id > cursor}
+        using = self.log.reader()
+        with self._writer(blocking=False) as writer:
+            if writer is None:
+                return 0
+            settled = self._settled(node, cursor, using)  # before the rows are read
+            applied = self._apply(writer, node, cursor, using)
+            if (self.path / REBUILDING).exists():
+                log.error("search index %s: a rebuild did not finish; run `gongkai reindex`",
+                          self.path)
+            if not self.log.advance(settled):
+                return self._stale(node)
+        node.cursor = settled
+        node.applied = {row_id for row_id in node.applied if row_id > settled}
+        if settled > cursor:
+            self.log.reclaim()
         return applied
 
-    def _delete_changes(self, row_ids) -> None:
-        for start in range(0, len(row_ids), 500):
-            chunk = row_ids[start:start + 500]
-            self._execute(f"DELETE FROM search_change WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                          chunk)
+    def _settled(self, node, cursor: int, using: str) -> int:
+        """The highest id below which no row can still appear, from this sync's mark and
+        the oldest unsettled one this process keeps (``gongkai.search.changelog``)."""
+        top, xmax, oldest = self.log.mark(using)
+        settled = cursor
+        if node.mark and oldest >= node.mark[1]:
+            settled, node.mark = max(settled, node.mark[0]), None
+        if oldest >= xmax:
+            settled, node.mark = max(settled, top), None
+        elif node.mark is None:
+            node.mark = (top, xmax)
+        return settled
+
+    def _apply(self, writer, node, after: int, using: str) -> int:
+        """Every visible row above ``after`` that this process has not applied, in id order,
+        a batch per index commit."""
+        applied = 0
+        while rows := self.log.rows_after(after, SYNC_BATCH, using):
+            after = rows[-1][0]
+            fresh = [row for row in rows if row[0] not in node.applied]
+            if not fresh:
+                continue
+            latest = {pk: _loads(data) for _, pk, data in fresh}
+            writer.delete_documents_by_query(Q.term_set_query(schema(), "id", list(latest)))
+            for pk, data in latest.items():
+                if data is not None:
+                    writer.add_document(document(pk, data))
+            writer.commit()
+            node.applied.update(row_id for row_id, _, _ in fresh)
+            applied += len(fresh)
+        return applied
+
+    def _stale(self, node) -> int:
+        """This node's cursor is gone (dropped after RETENTION unseen): rows it never
+        applied may have been reclaimed, so only a rebuild can be trusted. Searches go on
+        with the index as it is and every row still logged overlaid."""
+        node.cursor = 0
+        if time.monotonic() - node.warned >= HEARTBEAT:
+            node.warned = time.monotonic()
+            log.error("search index %s (node %s) was dropped from the change log after "
+                      "%.0f s unseen: run `gongkai reindex` on this server",
+                      self.path, self.log.node, self.log.retention)
+        return 0
 
     @contextmanager
     def _writer(self, *, blocking: bool, threads: int = 1):
@@ -234,20 +315,36 @@ class SearchBackend(BaseSearchBackend):
                 writer.wait_merging_threads()
 
     def rebuild(self, batches) -> int:
-        """Replace the index with ``batches`` in one commit. Segmentation runs in a process
-        per core. Change rows logged before the rebuild began are covered by it and deleted;
-        later ones are applied by the sync that follows."""
-        covered = [pk for (pk,) in self._execute(
-            "SELECT id FROM search_change WHERE backend = %s", [self.alias])]
+        """Replace this node's index with ``batches`` in one commit: a snapshot of the
+        catalogue plus the log after it. Segmentation runs in a process per core.
+
+        The starting point is the highest cursor of any node (0 when there is none): every
+        row up to it is settled, so committed before the snapshot, which is taken after
+        this node's cursor exists (nothing after the starting point is reclaimed
+        meanwhile). In that snapshot the log rows above the starting point are read first,
+        then the catalogue: those rows are in the rebuilt index and are not applied again
+        by this process; the cursor is set at the starting point and the rest of the log
+        applied by the sync that follows. (Another process of the node may apply them
+        again before the cursor settles past them: in id order, to each record's latest
+        logged version.)"""
+        node = self._node()
+        start = self.log.start()
+        if self.log.cursor() is None:
+            self.log.register(start)
         count = 0
         with preparing(self) as prepared_batches, self._writer(blocking=True, threads=0) as writer:
-            writer.delete_all_documents()
-            for prepared in prepared_batches(batches):
-                for pk, data in prepared:
-                    writer.add_document(document(pk, data))
-                count += len(prepared)
+            (self.path / REBUILDING).touch()
+            with self.log.snapshot():
+                covered = {row_id for row_id, _ in self.log.ids_after(start, self.database)}
+                writer.delete_all_documents()
+                for prepared in prepared_batches(batches):  # the catalogue is read here
+                    for pk, data in prepared:
+                        writer.add_document(document(pk, data))
+                    count += len(prepared)
             writer.commit()
-        self._delete_changes(covered)
+            self.log.register(start)
+            (self.path / REBUILDING).unlink()
+            node.cursor, node.applied, node.mark = None, covered, None
         self.sync()
         return count
 
@@ -346,8 +443,9 @@ class SearchBackend(BaseSearchBackend):
     def _search(self, where, sort, offset, limit, facets) -> Found:
         query, title_first = where
         pending = self.pending()
-        if pending and not self.connection.in_atomic_block and self.sync():
-            pending = self.pending()  # left over by a sync that found the writer busy
+        due = time.monotonic() - _synced_at.get(str(self.path), float("-inf")) >= HEARTBEAT
+        if (pending or due) and not self.connection.in_atomic_block and self.sync():
+            pending = self.pending()  # other nodes' rows, or left over by a busy writer
         self.engine.reload()  # after reading the log: see the module docstring
         main = self.engine.searcher()
         if pending:

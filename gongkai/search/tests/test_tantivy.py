@@ -17,6 +17,7 @@ from gongkai.documents.models import Document, Status
 from gongkai.search.backends import get_search_backend
 from gongkai.search.backends import tantivy as tantivy_backend
 from gongkai.search.backends.tantivy import Q, schema
+from gongkai.search.changelog import ChangeLog
 from gongkai.search.results import search
 from gongkai.test import aware
 
@@ -79,12 +80,15 @@ class TantivyIndexTestCase(TransactionTestCase):
         assert self.in_main_index(self.doc.pk) == 0
 
     def test_applying_a_change_twice_gives_the_same_index(self):
-        # A crash after the index commit but before the log rows are deleted.
-        with mock.patch.object(type(self.backend), "_delete_changes"):
+        # A crash after the index commit but before the cursor moved past the row…
+        with mock.patch.object(ChangeLog, "advance", side_effect=RuntimeError("crash")):
             workflow.publish(self.doc, at=aware(2022, 3, 1))
         assert self.in_main_index(self.doc.pk) == 1
+        tantivy_backend._nodes.clear()  # …and the process with it
         assert list(self.backend.pending()) == [self.doc.pk]
-        assert self.backend.sync() == 1
+        # Applied again (with the creation's row too, on PostgreSQL when another transaction
+        # on the server kept the cursor from settling past it).
+        assert self.backend.sync() >= 1
         assert self.in_main_index(self.doc.pk) == 1
         assert self.titles("民生微实事") == ["翠竹街道民生微实事项目公示"]
 

@@ -53,6 +53,19 @@ class SearchPageTestCase(SearchTestCase):
         self.assertNotContains(response, "<script>alert")
         self.assertEqual(response.status_code, 200)
 
+    def test_hit_details_and_facet_labels_are_escaped_and_dated_in_local_time(self):
+        self.cuizhu.name = self.cuizhu.short_name = "翠竹<b>街道</b>"
+        self.cuizhu.save()
+        doc = Document.objects.create(
+            title="翠竹街道灯光工程公告", body="<p>灯光工程</p>", agency=self.cuizhu,
+            doc_no="罗<i>1</i>号", status=Status.PUBLISHED,
+            published_at=aware(2023, 1, 1, 0, 30))  # 2022-12-31 16:30 in UTC
+        html = self.get(q="灯光工程").content.decode()
+        assert f'<a href="/documents/{doc.pk}/">翠竹街道<mark>灯光</mark><mark>工程</mark>公告</a>' in html
+        assert "翠竹&lt;b&gt;街道&lt;/b&gt; · 罗&lt;i&gt;1&lt;/i&gt;号 · <time>2023-01-01</time>" in html
+        assert ">翠竹&lt;b&gt;街道&lt;/b&gt; <span class=\"count\">(1)</span></a>" in html
+        assert "<b>街道</b>" not in html and "<i>1</i>" not in html
+
     def test_it_redirects_an_exact_doc_no_to_the_document(self):
         response = self.get(q="国办函[2018]71号")
         self.assertRedirects(response, self.notice.get_absolute_url(), fetch_redirect_response=False)

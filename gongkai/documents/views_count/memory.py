@@ -1,4 +1,4 @@
-"""浏览次数, counted apart from the page.
+"""浏览次数 buffered in this process's memory (GONGKAI_VIEW_COUNT_BUFFER=memory).
 
 A page view adds one to a counter in this process; the counts reach the database together, in
 one short transaction, at most every ``VIEW_COUNT_FLUSH_SECONDS`` (and when the process
@@ -15,15 +15,14 @@ it has written and counted since. A reading is good until the process starts a n
 views show once the caller reads the stored count again.
 """
 
-import atexit
 import logging
 import threading
 import time
 from collections import Counter
 
-from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError
+
+from .base import ViewCounter, write
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +30,13 @@ log = logging.getLogger(__name__)
 EPOCH_SECONDS = 60
 
 
-class ViewCounter:
+class MemoryViewCounter(ViewCounter):
     def __init__(self):
         self._pending: Counter = Counter()
         self._written: Counter = Counter()  # views written by this process, this epoch
         self._lock = threading.Lock()
         self._flushed = time.monotonic()
         self._epoch, self._epoch_began = 0, self._flushed
-
-    @staticmethod
-    def interval() -> float:
-        return float(getattr(settings, "VIEW_COUNT_FLUSH_SECONDS", 1.0))
 
     def add(self, pk: int) -> None:
         with self._lock:
@@ -70,11 +65,9 @@ class ViewCounter:
         return shown
 
     def pending(self, pk: int) -> int:
-        """Views of ``pk`` counted here and not yet written."""
         return self._pending.get(pk, 0)
 
     def discard(self) -> None:
-        """Forget the pending counts (tests start from a clean counter)."""
         with self._lock:
             self._pending.clear()
             self._written.clear()
@@ -82,9 +75,6 @@ class ViewCounter:
             self._epoch += 1
 
     def flush(self) -> int:
-        """Write the pending counts; returns how many views were written."""
-        from .models import Document
-
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._flushed = time.monotonic()
@@ -97,16 +87,7 @@ class ViewCounter:
         if not pending:
             return 0
         try:
-            with transaction.atomic():
-                # One UPDATE per distinct increment, not per document: a popular set of 300
-                # pages was 300 statements a second, and each worker's pages waited on them
-                # (PostgreSQL p99 84 ms). A deadlock with another worker's flush is a
-                # DatabaseError like any other: the counts wait for the next flush.
-                by_increment: dict[int, list[int]] = {}
-                for pk, n in sorted(pending.items()):
-                    by_increment.setdefault(n, []).append(pk)
-                for n, pks in sorted(by_increment.items()):
-                    Document.objects.filter(pk__in=pks).update(view_count=F("view_count") + n)
+            write(pending)
         except DatabaseError:
             log.exception("浏览次数 could not be written; kept for the next flush")
             with self._lock:
@@ -115,6 +96,3 @@ class ViewCounter:
             return 0
         return sum(pending.values())
 
-
-view_counter = ViewCounter()
-atexit.register(view_counter.flush)
