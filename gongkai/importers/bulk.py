@@ -117,7 +117,7 @@ def _records_in(path: Path) -> int:
 
 
 def import_paths_bulk(paths, *, agency_code=None, dry_run=False, progress=True,
-                      batch: int = BATCH) -> Summary:
+                      batch: int | None = None) -> Summary:
     """Import every document found under ``paths`` in bulk; ``dry_run`` keeps nothing."""
     with transaction.atomic() if dry_run else nullcontext():
         summary, loaded = load_paths(paths, agency_code=agency_code, progress=progress,
@@ -130,8 +130,10 @@ def import_paths_bulk(paths, *, agency_code=None, dry_run=False, progress=True,
 
 
 def load_paths(paths, *, agency_code=None, progress=True,
-               batch: int = BATCH) -> tuple[Summary, list[int]]:
-    """The load without the index: the summary and the ids of the documents saved."""
+               batch: int | None = None) -> tuple[Summary, list[int]]:
+    """The load without the index: the summary and the ids of the documents saved;
+    ``batch`` records per transaction (``BATCH``)."""
+    batch = batch or BATCH
     summary = Summary()
     loaded: list[int] = []
     unlinked: list = []

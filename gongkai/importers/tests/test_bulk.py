@@ -83,8 +83,10 @@ class BulkImportTestCase(ImportCase):
 
     def test_the_bulk_import_leaves_the_catalogue_the_normal_import_leaves(self):
         normal_out, normal = self.imported("--no-bulk")
-        with mock.patch.object(bulk, "BATCH", 4):  # batches end inside the file
+        with mock.patch.object(bulk, "BATCH", 4), mock.patch.object(  # batches end mid-file
+                workflow, "save_imported_many", wraps=workflow.save_imported_many) as batches:
             bulk_out, bulked = self.imported("--bulk")
+        assert batches.call_count == 4
         assert "新增 12 条，更新 1 条，跳过 2 个" in normal_out
         assert bulk_out == normal_out  # the same summary, line for line
         for part in normal:
@@ -157,6 +159,12 @@ class BulkImportTestCase(ImportCase):
         assert not Document.objects.published().filter(
             title__in=["已撤回的一篇", "员工的草稿", "没有日期的草稿"]).exists()
         assert search("草稿新词").hits == [] and search("已撤回").hits == []
+
+    def test_a_dry_run_keeps_nothing(self):
+        out = run(self.path, "--bulk", "--dry-run")
+        assert "试运行（未写入数据库）：新增 12 条，更新 1 条，跳过 2 个" in out
+        assert not Document.objects.filter(title__contains="测试事项").exists()
+        assert not Agency.objects.filter(name="惠州市某局").exists()
 
     def test_with_draft_everything_new_is_a_draft(self):
         out = run(self.path, "--bulk", "--draft")
