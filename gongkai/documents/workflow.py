@@ -21,7 +21,7 @@ not), with the reason in Chinese.
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -206,8 +206,7 @@ def save_imported_many(publish=(), keep=()) -> None:
     saved = [d for d in unique if d.pk is not None]
     counted_before = counts.by_agency(d.pk for d in saved)
     Document.objects.bulk_create([d for d in unique if d.pk is None])
-    fields = [f.name for f in Document._meta.concrete_fields if f.name not in _BULK_UNTOUCHED]
-    Document.objects.bulk_update(saved, fields)
+    _update_rows(saved)
     counts.move_by(counted_before, counts.by_agency(d.pk for d in unique))
     generation.bump()
     files = revisions.attachment_lists(unique)
@@ -220,6 +219,22 @@ def save_imported_many(publish=(), keep=()) -> None:
          for d, action in actions])
     for document, action in actions:
         transitioned.send(sender=Document, document=document, action=action, user=None)
+
+
+def _update_rows(documents) -> None:
+    """``bulk_update`` of every field but ``_BULK_UNTOUCHED``, as one UPDATE statement run
+    for each document (executemany) with the values Django prepares for a save: Django's
+    bulk_update builds a CASE per field over the batch, which cost 6 ms a document."""
+    fields = [f for f in Document._meta.concrete_fields if f.name not in _BULK_UNTOUCHED]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(Document._meta.db_table)} SET "
+           + ", ".join(f"{quote(f.column)} = %s" for f in fields)
+           + f" WHERE {quote(Document._meta.pk.column)} = %s")
+    rows = [[f.get_db_prep_save(getattr(d, f.attname), connection) for f in fields] + [d.pk]
+            for d in documents]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _scheduled(document: Document) -> str:
