@@ -10,7 +10,7 @@ documents a second instead of a couple of hundred:
 - **A transaction per batch.** This process saves ``BATCH`` records at a time: their
   agencies and earlier copies found with a few queries (``BatchLookups``), each record
   matched and filled in by ``load.resolve`` as a record saved alone is, and written by
-  ``workflow.save_imported_many`` (bulk_create/bulk_update, 索引号 by rule in blocks,
+  ``workflow.save_imported_many`` (bulk_create, one UPDATE per earlier copy, 索引号 in blocks,
   revisions, audit entries, per-agency counts, the catalogue's generation).
 - **One bad record costs one record.** A record that fails its checks is reported and
   skipped before the batch is written. A batch the database refuses (a constraint, a
