@@ -36,11 +36,18 @@ def command_line_user() -> str:
         return "命令行"
 
 
-def record(action: AuditAction, *, user=None, username: str = "", agency=None, obj=None,
-           object_type: str = "", object_repr: str = "", detail: str = "",
-           ip: str | None = None, request=None) -> AuditEntry:
+def record(action: AuditAction, **kwargs) -> AuditEntry:
     """Append one entry. ``obj`` (a document, a membership …) names what was acted on;
     ``request`` gives the address when ``ip`` is not given."""
+    entry = new_entry(action, **kwargs)
+    entry.save()
+    return entry
+
+
+def new_entry(action: AuditAction, *, user=None, username: str = "", agency=None, obj=None,
+              object_type: str = "", object_repr: str = "", detail: str = "",
+              ip: str | None = None, request=None) -> AuditEntry:
+    """The entry ``record`` appends, unsaved (bulk writes append many with ``bulk_create``)."""
     if isinstance(user, str):
         user, username = None, user
     if user is not None and getattr(user, "is_authenticated", False):
@@ -50,7 +57,7 @@ def record(action: AuditAction, *, user=None, username: str = "", agency=None, o
         user_id = None
     if agency is None and obj is not None:
         agency = getattr(obj, "agency", None)
-    return AuditEntry.objects.create(
+    return AuditEntry(
         user_id=user_id, username=username[:150], action=action,
         agency_id=getattr(agency, "pk", agency), agency_name=getattr(agency, "name", "")[:200],
         object_type=object_type or (obj._meta.model_name if obj is not None else ""),

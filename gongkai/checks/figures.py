@@ -109,6 +109,7 @@ _ORDINAL_BEFORE = re.compile(r"(第|初|周|星期|礼拜)$")
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _QUOTES = {"“": "”", "「": "」", "『": "』", "《": "》", "‘": "’", "〔": "〕", "【": "】"}
 _QUOTE_REACH = 100  # an opening quote without a close this near is a typo, not a quote
+_OPENERS = re.compile("[" + re.escape("".join(_QUOTES)) + "]")
 
 
 @dataclass(frozen=True)
@@ -245,15 +246,17 @@ def _label(text: str, start: int, previous_end: int, breaks: list[int]) -> str:
 def _quoted_mask(text: str) -> list[bool]:
     """True for characters inside “…”, 《…》, 〔…〕 etc.: slogans, titles and 文号 are not tallies."""
     mask = [False] * (len(text) + 1)
-    i = 0
-    while i < len(text):
-        close = _QUOTES.get(text[i])
-        end = text.find(close, i + 1, i + _QUOTE_REACH) if close else -1
+    after = 0  # openers inside a quotation already masked are not openers
+    # Only the openers are looked at (found by one regex scan, not a Python loop per character).
+    for m in _OPENERS.finditer(text):
+        i = m.start()
+        if i < after:
+            continue
+        end = text.find(_QUOTES[m.group()], i + 1, i + _QUOTE_REACH)
         if end == -1 or "\n" in text[i:end]:
-            i += 1
             continue
         mask[i:end + 1] = [True] * (end + 1 - i)
-        i = end + 1
+        after = end + 1
     return mask
 
 
@@ -354,12 +357,22 @@ _DELTA_RE = re.compile(r"同比|环比|[比较](上|去|前|20\d\d)|(增加|减�
 
 def _aside_mask(text: str) -> list[bool]:
     """True inside （…）: an aside (2020年立案1宗) is not one of the listed parts."""
-    mask, depth = [False] * (len(text) + 1), 0
-    for i, char in enumerate(text):
-        depth += char in "（("
-        mask[i] = depth > 0
-        depth -= char in "）)" and depth > 0
+    mask, depth, start = [False] * (len(text) + 1), 0, 0
+    for m in _PARENTHESES.finditer(text):  # only the brackets, not every character
+        i = m.start()
+        if m.group() in "（(":
+            start = i if depth == 0 else start
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                mask[start:i + 1] = [True] * (i + 1 - start)
+    if depth > 0:  # never closed: an aside to the end
+        mask[start:len(text)] = [True] * (len(text) - start)
     return mask
+
+
+_PARENTHESES = re.compile(r"[（()）]")
 
 
 @dataclass

@@ -13,7 +13,9 @@ and after the save, so this module holds no second definition of "public".
 ``gongkai optimize-db``) puts the numbers right after such bulk changes.
 """
 
-from django.db import transaction
+from collections import Counter
+
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -44,6 +46,31 @@ def recount() -> None:
     AgencyCount.objects.exclude(agency__in=counted).delete()
     for agency, n in counted.items():
         AgencyCount.objects.update_or_create(agency_id=agency, defaults={"publishable": n})
+
+
+def by_agency(pks) -> Counter:
+    """{agency id: how many of the documents ``pks`` count}: read before and after a bulk
+    write, the difference is what ``move_by`` applies (``workflow.save_imported_many``)."""
+    pks = list(pks)
+    counted: Counter = Counter()
+    for start in range(0, len(pks), 2000):
+        counted.update(dict(Document.objects.publishable().filter(pk__in=pks[start:start + 2000])
+                            .values_list("agency").annotate(n=Count("pk")).order_by()))
+    return counted
+
+
+def move_by(before: Counter, after: Counter) -> None:
+    """Move each agency's count by its difference: one statement run for all the agencies
+    that have a count (executemany), a count of its own for any that has none yet."""
+    deltas = {agency: after[agency] - before[agency] for agency in before.keys() | after.keys()}
+    deltas = {agency: delta for agency, delta in deltas.items() if delta}
+    have = set(AgencyCount.objects.filter(agency__in=deltas).values_list("agency", flat=True))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {AgencyCount._meta.db_table} SET publishable = publishable + %s "
+            f"WHERE agency_id = %s", [(delta, a) for a, delta in deltas.items() if a in have])
+    for agency in deltas.keys() - have:
+        _move(agency, deltas[agency])  # counts the agency's documents, these included
 
 
 def _publishable_agency(pk) -> int | None:

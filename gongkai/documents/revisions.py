@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gongkai.lib.textdiff import compare_values, html_lines, side_by_side
 
-from .models import Document, Revision
+from .models import Attachment, Document, Revision
 
 # The content of a document, in the order the compare page shows it.
 CONTENT_FIELDS = [
@@ -72,12 +72,24 @@ def attachment_list(document: Document, *, edited: bool = False) -> list[dict]:
             for a in rows.order_by("pk")]
 
 
-def snapshot(document: Document, *, edited: bool = False) -> dict:
+def attachment_lists(documents) -> dict[int, list[dict]]:
+    """{document id: ``attachment_list(document)``} for many saved documents, in one query."""
+    found: dict[int, list[dict]] = {d.pk: [] for d in documents if d.pk is not None}
+    rows = Attachment.objects.filter(document__in=list(found)).shown().order_by("pk")
+    for a in rows.only("document_id", "name", "kind", "size", "sha256"):
+        found[a.document_id].append(
+            {"id": a.pk, "name": a.name, "kind": a.kind, "size": a.size, "sha256": a.sha256})
+    return found
+
+
+def snapshot(document: Document, *, edited: bool = False, files: list | None = None) -> dict:
+    """``files``: the attachment list when the caller has it (``attachment_lists``)."""
     fields = {name: _json(getattr(document, Document._meta.get_field(name).attname))
               for name in CONTENT_FIELDS}
     labels = {name: _label(document, name) for name in CONTENT_FIELDS + STATE_FIELDS
               if name != "body"}
-    files = attachment_list(document, edited=edited)
+    if files is None:
+        files = attachment_list(document, edited=edited)
     labels["attachments"] = "；".join(f"{a['name']}（{a['sha256'][:8]}）" for a in files)
     state = {name: _json(getattr(document, name)) for name in STATE_FIELDS}
     return {"fields": fields, "labels": labels, "state": state, "attachments": files}
@@ -95,8 +107,16 @@ def apply(document: Document, data: dict) -> Document:
 
 def save_revision(document: Document, kind: str, *, user=None, note: str = "",
                   data: dict | None = None) -> Revision:
+    revision = new_revision(document, kind, user=user, note=note, data=data)
+    revision.save()
+    return revision
+
+
+def new_revision(document: Document, kind: str, *, user=None, note: str = "",
+                 data: dict | None = None) -> Revision:
+    """The revision ``save_revision`` saves, unsaved (for ``bulk_create``)."""
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return Revision.objects.create(
+    return Revision(
         document=document, kind=kind, data=data or snapshot(document), note=note,
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "")

@@ -11,6 +11,7 @@ Bulk ``QuerySet.update()`` sends no signals: run ``gongkai reindex`` after one.
 import datetime as dt
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
@@ -207,6 +208,38 @@ def sync_document(doc: Document) -> None:
     else:
         for backend in backends():
             backend.remove([doc.pk])
+
+
+def sync_documents(pks, chunk: int = 2000) -> int:
+    """``sync_document`` for many documents at once, after a bulk write (which sends no
+    signals): those that are (or are scheduled to be) public are indexed in batches, with
+    segmentation on every core, the others removed. Returns how many were indexed."""
+    index = DocumentIndex()
+    pks = sorted(set(pks))
+    queryset = index.get_queryset().select_related("agency", "topic")
+    indexable = []
+    for start in range(0, len(pks), chunk):
+        indexable += queryset.filter(pk__in=pks[start:start + chunk]).values_list("pk", flat=True)
+    # Every word these documents bring, learned before any is cut (and before forking).
+    learn(word for start in range(0, len(indexable), chunk)
+          for doc in Document.objects.filter(pk__in=indexable[start:start + chunk])
+          .select_related("agency").only("agency__name", "agency__short_name", "subject_terms",
+                                         "doc_no")
+          for word in document_words(doc))
+    public = set(indexable)
+    gone = [pk for pk in pks if pk not in public]
+
+    def batches():
+        for start in range(0, len(indexable), chunk):
+            yield [index.to_record(doc) for doc in
+                   queryset.filter(pk__in=indexable[start:start + chunk]).order_by("pk")]
+
+    for backend in backends():
+        if gone:
+            with transaction.atomic(using=backend.database):
+                backend.remove(gone)
+        backend.update(batches())
+    return len(indexable)
 
 
 def document_saved(sender, instance, raw=False, **kwargs):

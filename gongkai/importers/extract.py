@@ -4,6 +4,8 @@
     extract_bytes(data, name="") -> dict       the same for bytes in memory
     extract_all(path) -> list[Extracted]          every document in the file, errors included
     records_from_bytes(data, name="")          the same, lazily, for bytes in memory
+    line_chunks(path, size) -> list[LineChunk] | None   a JSON Lines file cut for parallel reading
+    chunk_records(chunk) -> list[Extracted]     one chunk's records (in a worker process)
 
 A record is a dict with the keys in ``FIELDS``: index_no, category, publisher, written_on,
 title, doc_no, published_on, subject_terms, abstract, body_text, body_html,
@@ -17,15 +19,16 @@ import gzip
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
-from .formats import FORMATS, Extracted, ExtractError
+from .formats import FORMATS, Extracted, ExtractError, Format
 from .formats.base import FIELDS, looks_like_html, merge, require_document
 
 __all__ = [
-    "FIELDS", "ExtractError", "Extracted", "decode", "extract", "extract_all", "extract_bytes",
-    "records_from_bytes",
+    "FIELDS", "ExtractError", "Extracted", "LineChunk", "chunk_records", "decode", "extract",
+    "extract_all", "extract_bytes", "line_chunks", "records_from_bytes",
 ]
 
 
@@ -55,6 +58,38 @@ def extract_all(path) -> list[Extracted]:
     except ExtractError as error:
         return [Extracted(0, None, error.reason)]
     return list(records_from_bytes(data, name))
+
+
+class LineChunk(NamedTuple):
+    """``size`` lines of a multi-document file, for a worker process to read."""
+
+    format: Format
+    offset: int  # lines of the file before this chunk
+    text: str
+
+
+def line_chunks(path, size: int) -> list[LineChunk] | None:
+    """A JSON Lines file (also gzipped) cut into chunks of ``size`` lines, each read on its
+    own by ``chunk_records`` with the format the whole file was recognised as; None for any
+    other file, and for one that cannot be read (``extract_all`` says why)."""
+    try:
+        data, name = _unzipped(_read(path), Path(path).name)
+        text = decode(data)
+    except ExtractError:
+        return None
+    found = next((f for f in FORMATS if f.multi and f.sniff(text, name)), None)
+    if found is None:
+        return None
+    # split("\n"), as the formats do: JSON strings may hold U+2028, which is no line end.
+    lines = text.split("\n")
+    return [LineChunk(found, start, "\n".join(lines[start:start + size]))
+            for start in range(0, len(lines), size)]
+
+
+def chunk_records(chunk: LineChunk) -> list[Extracted]:
+    """The records of one chunk, numbered by their line in the whole file."""
+    return [Extracted(position + chunk.offset, fields, error)
+            for position, fields, error in chunk.format.records(chunk.text)]
 
 
 def _unzipped(data: bytes, name: str) -> tuple[bytes, str]:

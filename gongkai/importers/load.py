@@ -93,9 +93,11 @@ class Summary:
             self.drafts.append((where, outcome.document.title))
 
 
-def save_record(record: dict, *, agency_code: str | None = None) -> Outcome:
-    """Create or update the document described by ``record``, atomically."""
-    checked = _checked(record)
+def save_record(record: dict, *, agency_code: str | None = None,
+                checked: "Checked | None" = None) -> Outcome:
+    """Create or update the document described by ``record``, atomically. ``checked``: what
+    ``check_record(record)`` gave, when the caller (the bulk importer) has it already."""
+    checked = checked or check_record(record)
     attempts_left = ATTEMPTS
     while True:
         try:
@@ -109,8 +111,9 @@ def save_record(record: dict, *, agency_code: str | None = None) -> Outcome:
 
 
 @dataclass
-class _Checked:
-    """What the record says, parsed and checked before the database is touched."""
+class Checked:
+    """What the record says, parsed and checked before the database is touched (pure: the
+    bulk importer computes it in worker processes)."""
 
     title: str
     index_no: str
@@ -120,10 +123,12 @@ class _Checked:
     published_at: dt.datetime | None
     time_known: bool
     effective_on: dt.date | None
-    body: str
+    body: str  # as given; ``sanitize_html`` (Document.save) cleans it
+    validity: str | None = None
+    repealed_on: dt.date | None = None
 
 
-def _checked(record: dict) -> _Checked:
+def check_record(record: dict) -> Checked:
     title = _required(record, "title")[:Document._meta.get_field("title").max_length]
     index_no = (record.get("index_no") or "").strip()
     if len(index_no) > Document._meta.get_field("index_no").max_length:
@@ -141,22 +146,34 @@ def _checked(record: dict) -> _Checked:
     published_at, time_known = _published_at(dates["published_on"], record.get("published_at_time"))
     if record.get("from_export"):
         published_at, time_known = _exact_moment(record["published_at"]), record["published_time_known"]
-    return _Checked(
+    validity = _choice(Validity, record["validity"]) if record.get("validity") else None
+    return Checked(
         title=title, index_no=index_no, doc_no=normalize_doc_no(record.get("doc_no")),
         written_on=dates["written_on"], published_on=dates["published_on"],
         published_at=published_at, time_known=time_known, effective_on=dates["effective_on"],
         body=record.get("body_html") or _paragraphs(record.get("body_text") or ""),
+        validity=validity, repealed_on=_date(record.get("repealed_on")),
     )
 
 
-def _save(record: dict, checked: _Checked, agency_code: str | None) -> Outcome:
-    if record.get("from_export"):
-        agency, new_agency = _exported_agency(record, checked.index_no)
-    else:
-        agency, new_agency = _agency_for(record.get("publisher"), agency_code, checked.index_no)
-    document, action = _find_or_new(record, checked, agency)
+@dataclass
+class Resolved:
+    """A record matched with the catalogue, before anything is saved: its agency (created
+    when new), its document (found or new) with the record's fields filled in, and whether
+    saving it publishes it."""
+
+    document: Document
+    action: str  # "created" | "updated"
+    new_agency: Agency | None
+    publish: bool
+
+
+def resolve(record: dict, checked: Checked, agency_code: str | None,
+            lookups: "Lookups") -> Resolved:
+    agency, new_agency = record_agency(record, checked, agency_code, lookups)
+    document, action = _find_or_new(record, checked, agency, lookups)
     was_dateless_draft = document.status == Status.DRAFT and document.published_at is None
-    _fill(document, record, checked, agency)
+    _fill(document, record, checked, agency, lookups)
     if action == "created":
         publish = document.published_at is not None
     else:
@@ -164,17 +181,31 @@ def _save(record: dict, checked: _Checked, agency_code: str | None) -> Outcome:
         # want of a date is published once a record brings one.
         publish = document.status == Status.PUBLISHED or (
             was_dateless_draft and document.published_at is not None)
+    return Resolved(document, action, new_agency, publish)
+
+
+def record_agency(record: dict, checked: Checked, agency_code: str | None,
+                  lookups: "Lookups") -> tuple[Agency, Agency | None]:
+    """The record's agency, and the same again when it was created for it."""
+    if record.get("from_export"):
+        return _exported_agency(record, checked.index_no, lookups)
+    return _agency_for(record.get("publisher"), agency_code, checked.index_no, lookups)
+
+
+def _save(record: dict, checked: Checked, agency_code: str | None) -> Outcome:
+    resolved = resolve(record, checked, agency_code, Lookups())
+    document = resolved.document
     if _as_drafts.get():
         # gongkai import --draft: nothing goes public without review; an update of a live
         # document waits as its pending revision.
-        if action == "created":
+        if resolved.action == "created":
             document.status = Status.DRAFT
         workflow.save_imported(document, draft=True)
-    elif publish:
+    elif resolved.publish:
         workflow.publish(document)  # keeps the imported 发布日期; assigns the 索引号
     else:
         workflow.save_imported(document)
-    return Outcome(action, document, new_agency)
+    return Outcome(resolved.action, document, resolved.new_agency)
 
 
 _as_drafts: ContextVar[bool] = ContextVar("import_as_drafts", default=False)
@@ -191,78 +222,112 @@ def as_drafts(enabled: bool = True):
         _as_drafts.reset(token)
 
 
+def drafts_only() -> bool:
+    """True within ``as_drafts()``."""
+    return _as_drafts.get()
+
+
 def _is_collision(error: DatabaseError) -> bool:
     if isinstance(error, IntegrityError):
         return True
     return getattr(error.__cause__, "sqlstate", None) in _RETRY_SQLSTATES
 
 
-def _agency_for(publisher: str | None, agency_code: str | None,
-                index_no: str) -> tuple[Agency, Agency | None]:
+class Lookups:
+    """How a record's agency, vocabulary and earlier copy are found: a query each, for a
+    record saved on its own. ``bulk.BatchLookups`` answers the same questions for a batch
+    of records from a few queries."""
+
+    def document(self, **filters) -> Document | None:
+        return Document.objects.filter(**filters).first()
+
+    def agency_named(self, name: str) -> Agency | None:
+        """By name, then by short name."""
+        return (Agency.objects.filter(name=name).first()
+                or Agency.objects.filter(short_name=name).first())
+
+    def agency_with_code(self, code: str) -> Agency | None:
+        # "code <> ''" repeats the unique index's condition, so SQLite can use that partial index.
+        return Agency.objects.filter(code=code).exclude(code="").first() if code else None
+
+    def new_agency(self, name: str, code: str) -> tuple[Agency, bool]:
+        """The agency called ``name``, created (flagged for review) when missing.
+        get_or_create: an import running beside this one may create it first."""
+        return Agency.objects.get_or_create(name=name, defaults={"needs_review": True,
+                                                                 "code": code})
+
+    def genre(self, name: str) -> Genre:
+        return Genre.objects.get_or_create(name=name)[0]
+
+    def audience(self, name: str) -> Audience:
+        return Audience.objects.get_or_create(name=name)[0]
+
+    def topic(self, path: str) -> Topic | None:
+        return Topic.from_path(path)
+
+
+def _agency_for(publisher: str | None, agency_code: str | None, index_no: str,
+                lookups: Lookups) -> tuple[Agency, Agency | None]:
     """The page's publisher, else the agency named by --agency; unknown names are created
     and flagged for staff to complete. A jointly issued document (国务院办公厅、中央军委办公厅)
     belongs to the first agency named."""
     name = JOINT_SEPARATORS.split((publisher or "").strip())[0].strip()
     if name:
-        found = (Agency.objects.filter(name=name).first()
-                 or Agency.objects.filter(short_name=name).first())
-        if found:
+        if found := lookups.agency_named(name):
             return found, None
-        # get_or_create: an import running beside this one may create the same agency first.
-        agency, created = Agency.objects.get_or_create(
-            name=name, defaults={"needs_review": True, "code": _unclaimed_code(index_no)})
+        agency, created = lookups.new_agency(name, _unclaimed_code(index_no, lookups))
         return agency, agency if created else None
     if agency_code:
-        found = _agency_with_code(agency_code.strip().upper())
+        found = lookups.agency_with_code(agency_code.strip().upper())
         if not found:
             raise RecordError(f"目录中没有机构代码为 {agency_code} 的发布机构")
         return found, None
     raise RecordError("页面没有发布机构，请用 --agency 指定机构代码")
 
 
-def _agency_with_code(code: str) -> Agency | None:
-    # "code <> ''" repeats the unique index's condition, so SQLite can use that partial index.
-    return Agency.objects.filter(code=code).exclude(code="").first() if code else None
-
-
-def _unclaimed_code(index_no: str) -> str:
+def _unclaimed_code(index_no: str, lookups: Lookups) -> str:
     """The agency code the page's 索引号 begins with, if valid and no agency holds it yet:
     the new agency's own documents are then numbered in the series its site used."""
     code = agency_code_in_index_no(index_no)
-    return code if code and not _agency_with_code(code) else ""
+    return code if code and not lookups.agency_with_code(code) else ""
 
 
-def _find_or_new(record: dict, checked: _Checked, agency: Agency) -> tuple[Document, str]:
-    key = source_key(agency=str(agency.pk), title=checked.title, doc_no=checked.doc_no,
-                     published_on=checked.published_on, source_url=record.get("source_url") or "")
+def _find_or_new(record: dict, checked: Checked, agency: Agency,
+                 lookups: Lookups) -> tuple[Document, str]:
+    key = natural_key(record, checked, agency)
     if checked.index_no:
-        existing = Document.objects.filter(index_no=checked.index_no).first()
+        existing = lookups.document(index_no=checked.index_no)
     else:
-        existing = Document.objects.filter(source_key=key).first()
+        existing = lookups.document(source_key=key)
         if existing is None and key.startswith(("url:", "url#")):
             # Imported before without its address: the same page if that copy has none.
-            existing = Document.objects.filter(
-                source_key=_content_key(agency, checked), source_url="").first()
+            existing = lookups.document(source_key=content_key(agency, checked), source_url="")
         if existing is None and record.get("from_export"):
             # Exported from a catalogue where it was entered by hand (no natural key kept):
             # the same agency, 名称 and exact publication time.
-            existing = Document.objects.filter(
-                agency=agency, title=checked.title, published_at=checked.published_at,
-                index_no=None).first()
+            existing = lookups.document(agency=agency, title=checked.title,
+                                        published_at=checked.published_at, index_no=None)
     if existing:
         return existing, "updated"
-    if checked.index_no and Document.objects.filter(source_key=key).exists():
+    if checked.index_no and lookups.document(source_key=key) is not None:
         key = None  # another document (with another 索引号) has the same content: both stay
     return Document(index_no=checked.index_no or None, source_key=key, status=Status.DRAFT,
                     disclosure=Disclosure.ACTIVE), "created"
 
 
-def _content_key(agency: Agency, checked: _Checked) -> str:
+def natural_key(record: dict, checked: Checked, agency: Agency) -> str:
+    """The record's ``Document.source_key``."""
+    return source_key(agency=str(agency.pk), title=checked.title, doc_no=checked.doc_no,
+                      published_on=checked.published_on, source_url=record.get("source_url") or "")
+
+
+def content_key(agency: Agency, checked: Checked) -> str:
     return source_key(agency=str(agency.pk), title=checked.title, doc_no=checked.doc_no,
                       published_on=checked.published_on)
 
 
-def _fill(document: Document, record: dict, checked: _Checked, agency: Agency) -> None:
+def _fill(document: Document, record: dict, checked: Checked, agency: Agency,
+          lookups: Lookups) -> None:
     document.title = checked.title
     document.agency = agency
     publisher = (record.get("publisher") or "").strip()
@@ -275,44 +340,45 @@ def _fill(document: Document, record: dict, checked: _Checked, agency: Agency) -
     document.subject_terms = [t for t in (record.get("subject_terms") or []) if t]
     document.abstract = record.get("abstract") or ""
     document.body = checked.body
-    _classify(document, record.get("category"))
+    _classify(document, record.get("category"), lookups)
     if genre := (record.get("genre") or "").strip():
-        document.genre, _ = Genre.objects.get_or_create(name=genre)
-    if validity := record.get("validity"):
-        document.validity = _choice(Validity, validity)
+        document.genre = lookups.genre(genre)
+    if checked.validity:
+        document.validity = checked.validity
     document.effective_on = checked.effective_on or document.effective_on
     document.source_url = record.get("source_url") or document.source_url
     if record.get("from_export"):
-        _fill_exported(document, record, checked)
+        _fill_exported(document, record, checked, lookups)
 
 
-def _exported_agency(record: dict, index_no: str) -> tuple[Agency, Agency | None]:
+def _exported_agency(record: dict, index_no: str,
+                     lookups: Lookups) -> tuple[Agency, Agency | None]:
     """The agency an export names, by its exact name; a new one takes the exported code
     (else the 索引号's) when no agency holds it."""
     name = (record.get("agency") or "").strip()
     if not name:
         raise RecordError("导出记录缺少发布机构（agency）")
     code = (record.get("agency_code") or "").strip().upper()
-    code = code if code and not _agency_with_code(code) else _unclaimed_code(index_no)
-    agency, created = Agency.objects.get_or_create(
-        name=name, defaults={"needs_review": True, "code": code})
+    code = code if code and not lookups.agency_with_code(code) else _unclaimed_code(index_no,
+                                                                                   lookups)
+    agency, created = lookups.new_agency(name, code)
     return agency, agency if created else None
 
 
-def _fill_exported(document: Document, record: dict, checked: _Checked) -> None:
+def _fill_exported(document: Document, record: dict, checked: Checked,
+                   lookups: Lookups) -> None:
     """What an export holds beyond a page's fields, restored exactly: absent means none."""
-    document.topic = Topic.from_path(record["topic"]) if record.get("topic") else None
+    document.topic = lookups.topic(record["topic"]) if record.get("topic") else None
     document.category_label = record.get("category_label") or ""
-    document.genre = Genre.objects.get_or_create(name=record["genre"])[0] \
-        if record.get("genre") else None
-    document.audience = Audience.objects.get_or_create(name=record["audience"])[0] \
-        if record.get("audience") else None
-    document.validity = _choice(Validity, record["validity"]) if record.get("validity") else ""
+    document.genre = lookups.genre(record["genre"]) if record.get("genre") else None
+    document.audience = lookups.audience(record["audience"]) if record.get("audience") else None
+    document.validity = checked.validity or ""
     document.effective_on = checked.effective_on
-    document.repealed_on = _date(record.get("repealed_on"))
+    document.repealed_on = checked.repealed_on
     document.source_url = record.get("source_url") or ""
     # The document in force may come later in the file: link_superseded() finishes the job.
-    document.superseded_by = _by_index_no(record.get("superseded_by"))
+    index_no = record.get("superseded_by")
+    document.superseded_by = lookups.document(index_no=index_no) if index_no else None
 
 
 def _by_index_no(index_no: str | None) -> Document | None:
@@ -336,12 +402,12 @@ def _exact_moment(value: str) -> dt.datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-def _classify(document: Document, category: str | None) -> None:
+def _classify(document: Document, category: str | None, lookups: Lookups) -> None:
     category = (category or "").strip()
     document.category_label = category
     # Only a two-level path (一级\二级) is a topic; other labels are kept as the page shows them.
     if len(split_topic_path(category)) > 1:
-        document.topic = Topic.from_path(category)
+        document.topic = lookups.topic(category)
 
 
 def _published_at(day: dt.date | None, time_text: str | None) -> tuple[dt.datetime | None, bool]:

@@ -51,10 +51,10 @@ class UnexpectedErrorTestCase(ImportCase):
     def test_any_exception_saving_a_record_is_that_records_error(self):
         original = load._classify
 
-        def breaks_on_one(document, category):
+        def breaks_on_one(document, category, lookups):
             if document.title == "会出错的一篇":
                 raise OverflowError("date value out of range")
-            return original(document, category)
+            return original(document, category, lookups)
 
         path = self.write_jsonl(self.tmp, {**RECORD, "title": "会出错的一篇", "publisher": "出错时新建的机构"},
                                 {**RECORD, "title": "之后的一篇"})

@@ -230,8 +230,8 @@ class CollisionTestCase(ImportCase):
         run_import(self.write_jsonl(self.tmp, RECORD))
         original, calls = load._find_or_new, []
 
-        def stale_first_lookup(record, checked, agency):
-            document, action = original(record, checked, agency)
+        def stale_first_lookup(record, checked, agency, lookups):
+            document, action = original(record, checked, agency, lookups)
             calls.append(action)
             if len(calls) == 1:  # as if the other import committed just after this lookup
                 return Document(source_key=document.source_key, status=Status.DRAFT), "created"

@@ -7,7 +7,7 @@ backends agree on what a result looks like.
 """
 
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
@@ -176,6 +176,32 @@ class BaseSearchBackend:
                 count += len(prepared)
         self.optimize()
         return count
+
+    def update(self, batches) -> int:
+        """Add or replace the records of ``batches`` (an iterable of Record lists), with
+        segmentation on every core, a transaction per batch: many records at once (a bulk
+        import's, indexed once it is loaded) without rebuilding the rest of the index."""
+        ids: deque[list[int]] = deque()
+
+        def remembered():
+            for records in batches:
+                ids.append([r.id for r in records])
+                yield records
+
+        count = 0
+        with preparing(self) as prepared_batches:
+            for prepared in prepared_batches(remembered()):
+                with transaction.atomic(using=self.database):
+                    self.replace(ids.popleft(), prepared)
+                count += len(prepared)
+        forget_word_counts()
+        return count
+
+    def replace(self, ids, prepared) -> None:
+        """Store rows made by ``prepare`` in place of the records ``ids`` (``index``'s
+        second half)."""
+        self.remove(ids)
+        self.write(prepared)
 
     def ids(self, *, after: int = 0, limit: int = 10000) -> list[int]:
         """Indexed record ids above ``after``, ascending: for sweeping out stale entries."""

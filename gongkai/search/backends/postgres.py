@@ -60,6 +60,9 @@ class SearchBackend(BaseSearchBackend):
     def index(self, records) -> None:
         self.insert(records)  # an upsert
 
+    def replace(self, ids, prepared) -> None:
+        self.write(prepared)  # an upsert
+
     def prepare(self, records) -> list[tuple]:
         segmenter = self.segmenter
         return [self.row(r, segmenter) for r in records]

@@ -183,6 +183,9 @@ class SearchBackend(BaseSearchBackend):
     def index(self, records) -> None:
         self.insert(records)
 
+    def replace(self, ids, prepared) -> None:
+        self.write(prepared)  # the latest logged change of a record wins
+
     def remove(self, ids) -> None:
         self._log([(record_id, None) for record_id in ids])
 

@@ -25,6 +25,7 @@ from gongkai.documents.models import (
     TextStatus,
     Validity,
 )
+from gongkai.documents.search import sync_documents
 from gongkai.search.backends import get_search_backend
 from gongkai.search.query import parse
 from gongkai.search.registry import get_index
@@ -283,6 +284,18 @@ class BackendContract:
         get_search_backend().rebuild([[index.to_record(d) for d in index.get_queryset()]])
         assert self.titles("翠竹街道") == before
         assert self.titles("验收") == []
+
+    def test_sync_documents_indexes_bulk_writes_and_removes_what_is_not_public(self):
+        # bulk_update sends no signal: the index holds the old title until the sync.
+        self.bank.title = "关于金融支持春耕的通知"
+        self.budget.status = Status.WITHDRAWN
+        Document.objects.bulk_update([self.bank, self.budget], ["title", "status"])
+        assert self.titles("春耕") == []
+        assert sync_documents([self.bank.pk, self.budget.pk, self.draft.pk]) == 1
+        assert self.titles("春耕") == ["关于金融支持春耕的通知"]
+        assert self.titles("标题:乡村") == []
+        assert self.budget.pk not in get_search_backend().ids()
+        assert self.titles("草稿内容") == []
 
     def test_it_answers_any_input_without_an_error(self):
         rng = random.Random(20261128)  # fixed: a failure can be replayed
