@@ -83,6 +83,8 @@ def build(db: str, n: int, search: str | None, seed: int) -> None:
     env = environment(db, n, search)
     stamp = Path(env["GONGKAI_DATA_DIR"]) / f"built-{search or 'default'}"
     if stamp.exists():
+        # A catalogue built by an earlier version of the code: brought up to its schema.
+        subprocess.run([str(REPO / ".venv/bin/gongkai"), "migrate", "-v0"], env=env, check=True)
         return
     Path(env["GONGKAI_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     if db == "postgres":
