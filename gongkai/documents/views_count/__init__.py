@@ -42,7 +42,16 @@ class _Configured(LazyObject):
 view_counter: ViewCounter = _Configured()
 
 
+EXIT_ATTEMPTS = 3
+
+
 @atexit.register
 def _flush_at_exit():
-    if view_counter._wrapped is not empty:
+    """The last flush: a failed one (the database busy, a lost connection) has no next flush
+    to keep its counts for, so it is tried again before the process goes."""
+    if view_counter._wrapped is empty:
+        return
+    for _ in range(EXIT_ATTEMPTS):
         view_counter.flush()
+        if not view_counter.has_pending():
+            return

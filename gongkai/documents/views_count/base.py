@@ -40,6 +40,10 @@ class ViewCounter:
         """Views of ``pk`` counted and not yet written."""
         raise NotImplementedError
 
+    def has_pending(self) -> bool:
+        """Whether views counted here would be lost with this process (not yet written)."""
+        raise NotImplementedError
+
     def discard(self) -> None:
         """Forget the pending counts (tests start from a clean counter)."""
         raise NotImplementedError
@@ -66,6 +70,12 @@ def write(counts: dict[int, int], flush_id: str | None = None) -> bool:
         with transaction.atomic():
             if flush_id:
                 ViewCountFlush.objects.create(id=flush_id)
+            # Every flush locks its rows in one order, by id, before updating them: the
+            # UPDATEs go by increment, and two workers flushing at once (at every exit, both
+            # stopped together) locked the same rows in crossing orders — a deadlock, and the
+            # flush that lost it at exit lost its views. (SQLite locks the whole database.)
+            list(Document.objects.select_for_update().filter(pk__in=sorted(counts))
+                 .order_by("pk").values_list("pk", flat=True))
             for n, pks in sorted(by_increment.items()):
                 Document.objects.filter(pk__in=pks).update(view_count=F("view_count") + n)
     except IntegrityError:

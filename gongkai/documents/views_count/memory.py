@@ -67,6 +67,9 @@ class MemoryViewCounter(ViewCounter):
     def pending(self, pk: int) -> int:
         return self._pending.get(pk, 0)
 
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
     def discard(self) -> None:
         with self._lock:
             self._pending.clear()

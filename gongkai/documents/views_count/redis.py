@@ -229,6 +229,11 @@ class RedisViewCounter(ViewCounter):
             in_redis = 0
         return in_redis + self.memory.pending(pk)
 
+    def has_pending(self) -> bool:
+        # What is in Redis outlives this process (any server's flusher writes it); what was
+        # counted in memory while Redis was away does not.
+        return self.memory.has_pending()
+
     def discard(self) -> None:
         self.memory.discard()
         try:
