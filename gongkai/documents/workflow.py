@@ -28,6 +28,7 @@ from django.utils import timezone
 from gongkai.accounts import audit
 from gongkai.accounts.models import AuditAction, AuditEntry
 from gongkai.accounts.permissions import Action, check
+from gongkai.lib.bulk_insert import insert_many
 
 from . import attachments, counts, generation, revisions
 from .models import (
@@ -205,18 +206,18 @@ def save_imported_many(publish=(), keep=()) -> None:
         document.updated_at = now
     saved = [d for d in unique if d.pk is not None]
     counted_before = counts.by_agency(d.pk for d in saved)
-    Document.objects.bulk_create([d for d in unique if d.pk is None])
+    insert_many(Document, [d for d in unique if d.pk is None])
     _update_rows(saved)
     counts.move_by(counted_before, counts.by_agency(d.pk for d in unique))
     generation.bump()
     files = revisions.attachment_lists(unique)
-    revisions.Revision.objects.bulk_create(
-        [revisions.new_revision(d, kind, data=revisions.snapshot(d, files=files[d.pk]))
-         for d, kind in [*actions, *((d, AuditAction.IMPORT) for d in keep)]])
-    AuditEntry.objects.bulk_create(
-        [audit.new_entry(action, obj=d, agency=d.agency, object_type="document",
-                         detail=_scheduled(d) if action == AuditAction.SCHEDULE else "")
-         for d, action in actions])
+    insert_many(revisions.Revision, [
+        revisions.new_revision(d, kind, data=revisions.snapshot(d, files=files[d.pk]))
+        for d, kind in [*actions, *((d, AuditAction.IMPORT) for d in keep)]])
+    insert_many(AuditEntry, [
+        audit.new_entry(action, obj=d, agency=d.agency, object_type="document",
+                        detail=_scheduled(d) if action == AuditAction.SCHEDULE else "")
+        for d, action in actions])
     for document, action in actions:
         transitioned.send(sender=Document, document=document, action=action, user=None)
 
