@@ -7,8 +7,9 @@ bodies, 文号 on 40%, a 索引号 on every other record — the rest are number
 validity, topics; one malformed line in every 10,000) as JSON Lines, 10,000 to a file, into
 a fresh catalogue whose agencies have their codes: a temporary SQLite file, or the PostgreSQL
 database --database-url names (dropped and created again). Then times `gongkai import
---bulk`'s two phases apart — the load (parsing, checks, 数据核验, batched transactions) and the
-search index built after it — and, with --reimport, the same files imported again (every
+--bulk`'s two phases apart — the load (parsing, checks, 数据核验, segmentation, batched
+transactions that write the documents and their search index) and the statistics refreshed
+after it — and, with --reimport, the same files imported again (every
 record an update). Prints a table: documents, seconds and documents/s per phase.
 """
 
@@ -135,14 +136,14 @@ def main():
 
     files = write_files(work, args.docs)
     rows: list = []
-    summary, loaded = timed("load", rows, args.docs,
+    summary, loaded = timed("load and index", rows, args.docs,
                             lambda: bulk.load_paths(files, progress=False))
-    timed("search index", rows, len(loaded), lambda: bulk.index(loaded))
+    timed("statistics", rows, len(loaded), bulk.finish)
     first = summary
     if args.reimport:
-        again, reloaded = timed("re-import: load", rows, args.docs,
+        again, reloaded = timed("re-import: load and index", rows, args.docs,
                                 lambda: bulk.load_paths(files, progress=False))
-        timed("re-import: search index", rows, len(reloaded), lambda: bulk.index(reloaded))
+        timed("re-import: statistics", rows, len(reloaded), bulk.finish)
     backend = get_search_backend()
     print(f"## `gongkai import --bulk`, {args.docs:,} documents from JSON Lines "
           f"({connection.vendor}, search: {backend.vendor})\n")
@@ -155,7 +156,7 @@ def main():
             print(f"| {phase} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | {cpu:.1f} "
                   f"| {n / cpu:,.0f} |")
         total, cpu = sum(r[2] for r in rows_of), sum(r[3] for r in rows_of)
-        print(f"| **{label}load + index** | {args.docs:,} | {total:.1f} | "
+        print(f"| **{label}in all** | {args.docs:,} | {total:.1f} | "
               f"**{args.docs / total:,.0f}** | {cpu:.1f} | {args.docs / cpu:,.0f} |")
     print(f"\nfirst import: {first.created:,} created, {first.updated:,} updated, "
           f"{len(first.skipped):,} skipped; {Document.objects.count():,} documents, "

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils import timezone
 from gongkai.catalog.models import Agency, Genre, Topic
 from gongkai.lib.html import html_to_text, searchable_body
 from gongkai.search.backends import backend_settings, get_search_backend
-from gongkai.search.dictionary import learn
+from gongkai.search.dictionary import get_segmenter, learn
 from gongkai.search.highlight import SCAN_CHARS
 from gongkai.search.index import Facet, Index, Record
 from gongkai.search.segment import agency_name_words, doc_no_prefix
@@ -59,6 +59,10 @@ class DocumentIndex(Index):
                 .prefetch_related(Prefetch("attachments", queryset=texts_to_index())))
 
     def to_record(self, doc: Document) -> Record:
+        return self.record_with(doc, index_text(doc))
+
+    def record_with(self, doc: Document, attached: str) -> Record:
+        """``to_record`` with the attachments' ``index_text`` given."""
         return Record(
             id=doc.pk,
             published_at=doc.published_at,
@@ -66,7 +70,7 @@ class DocumentIndex(Index):
             # 主题词 are searchable with the body (they are not shown in snippets), and so
             # are the attachments' names and text (docs/search.md).
             body="\n".join(filter(None, [searchable_body(doc.abstract, doc.subject_terms,
-                                                          doc.body), index_text(doc)])),
+                                                          doc.body), attached])),
             doc_no=doc.doc_no,
             index_no=doc.index_no or "",
             facets={
@@ -240,6 +244,52 @@ def sync_documents(pks, chunk: int = 2000) -> int:
                 backend.remove(gone)
         backend.update(batches())
     return len(indexable)
+
+
+# -- a bulk import: segmented in its workers, indexed in its batches' transactions ------------
+
+
+def segment_ahead(*, title: str, abstract: str, subject_terms, body_html: str, publisher: str,
+                  doc_no: str) -> dict:
+    """In a bulk import's worker process, before the document exists: its title, body and
+    文号 (as ``to_record`` will read them) segmented for each way the backends store text, with
+    the words the document itself brings learned first (as ``sync_document`` learns them).
+    {how stored: {field: (text, segmented)}}, for ``index_batch``."""
+    segmenter = get_segmenter(sync=False)  # a worker never reads the database
+    segmenter.add_words([*agency_name_words(publisher), *(subject_terms or []),
+                         doc_no_prefix(doc_no)])
+    texts = {"title": title, "body": searchable_body(abstract, subject_terms, body_html),
+             "doc_no": doc_no}
+    kinds = {backend.segments_as: backend for backend in backends()}
+    return {kind: {name: (text, backend.segment_field(text, segmenter))
+                   for name, text in texts.items()} for kind, backend in kinds.items()}
+
+
+def index_batch(documents, *, created, ahead) -> int:
+    """Index a bulk import batch's ``documents`` in the batch's transaction (bulk writes send
+    no signals): the public and scheduled ones written to every backend with what the
+    workers segmented (``ahead``: {document id: ``segment_ahead(...)``}; a field whose text
+    changed since is segmented here), earlier copies that are no longer public removed.
+    ``created``: ids of the documents the batch created (they have no attachments and no
+    index entry yet). Returns how many were indexed."""
+    index = DocumentIndex()
+    documents = list({d.pk: d for d in documents}.values())
+    learn(word for d in documents for word in document_words(d))
+    public = set(index.get_queryset().filter(pk__in=[d.pk for d in documents])
+                 .values_list("pk", flat=True))
+    earlier = [d for d in documents if d.pk not in created]
+    prefetch_related_objects(earlier, Prefetch("attachments", queryset=texts_to_index()))
+    records = [index.record_with(d, "" if d.pk in created else index_text(d))
+               for d in documents if d.pk in public]
+    replaced = [d.pk for d in earlier if d.pk in public]
+    gone = [d.pk for d in earlier if d.pk not in public]
+    for backend in backends():
+        if gone:
+            backend.remove(gone)
+        given = {pk: found[backend.segments_as] for pk, found in ahead.items()
+                 if backend.segments_as in found}
+        backend.replace(replaced, backend.prepare(records, given))
+    return len(records)
 
 
 def document_saved(sender, instance, raw=False, **kwargs):

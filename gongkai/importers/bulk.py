@@ -43,8 +43,11 @@ from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.documents import workflow
 from gongkai.documents.maintenance import update_statistics
 from gongkai.documents.models import Document
-from gongkai.documents.search import sync_documents
+from gongkai.documents.search import index_batch, segment_ahead
 from gongkai.lib.html import sanitize_html
+from gongkai.lib.identifiers import normalize_doc_no
+from gongkai.search.backends.base import forget_word_counts
+from gongkai.search.dictionary import get_segmenter, stop_syncing
 
 from .extract import chunk_records, extract_all, line_chunks
 from .import_files import (
@@ -91,6 +94,7 @@ class Item:
     error: str = ""
     checked: Checked | None = None
     figures: tuple[list, str] = ([], "")
+    ahead: dict | None = None  # its title and body segmented (documents.search.segment_ahead)
 
 
 def counts_as_bulk(paths, threshold: int | None = None) -> bool:
@@ -120,18 +124,17 @@ def import_paths_bulk(paths, *, agency_code=None, dry_run=False, progress=True,
                       batch: int | None = None) -> Summary:
     """Import every document found under ``paths`` in bulk; ``dry_run`` keeps nothing."""
     with transaction.atomic() if dry_run else nullcontext():
-        summary, loaded = load_paths(paths, agency_code=agency_code, progress=progress,
-                                     batch=batch)
+        summary, _ = load_paths(paths, agency_code=agency_code, progress=progress, batch=batch)
         if dry_run:
             transaction.set_rollback(True)
             return summary
-    index(loaded)
+    finish()
     return summary
 
 
 def load_paths(paths, *, agency_code=None, progress=True,
                batch: int | None = None) -> tuple[Summary, list[int]]:
-    """The load without the index: the summary and the ids of the documents saved;
+    """The load, indexed as it goes: the summary and the ids of the documents saved;
     ``batch`` records per transaction (``BATCH``)."""
     batch = batch or BATCH
     summary = Summary()
@@ -147,12 +150,11 @@ def load_paths(paths, *, agency_code=None, progress=True,
     return summary, loaded
 
 
-def index(pks) -> int:
-    """The search index after a bulk load, then the planner's statistics (what
-    ``gongkai optimize-db`` does after bulk changes)."""
-    count = sync_documents(pks)
+def finish() -> None:
+    """After a bulk load: the planner's statistics (what ``gongkai optimize-db`` does after
+    bulk changes), and the search backends' word counts forgotten."""
+    forget_word_counts()
     update_statistics(connection.alias)
-    return count
 
 
 # -- reading, on every core ------------------------------------------------------------------
@@ -208,7 +210,17 @@ def _item(where: str, extracted) -> Item:
         return Item(where, record, error=str(error))
     except Exception as error:
         return Item(where, record, error=reason("无法保存", error))
-    return Item(where, record, checked=checked, figures=figure_check(record))
+    return Item(where, record, checked=checked, figures=figure_check(record),
+                ahead=_segmented(record, checked))
+
+
+def _segmented(record: dict, checked: Checked) -> dict:
+    """The title and body as ``load.resolve`` will fill them in, segmented for the index."""
+    return segment_ahead(
+        title=checked.title, abstract=record.get("abstract") or "",
+        subject_terms=[t for t in (record.get("subject_terms") or []) if t],
+        body_html=checked.body, publisher=record.get("publisher") or "",
+        doc_no=normalize_doc_no(checked.doc_no))
 
 
 @contextmanager
@@ -219,8 +231,11 @@ def _workers():
     if workers < 2:
         yield lambda tasks: map(read_task, tasks)
         return
-    # Forked with Django set up; workers never use the database connection they inherit.
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as executor:
+    # Forked with Django set up and the dictionary loaded; workers never use the database
+    # connection they inherit (nor read the dictionary's table again).
+    get_segmenter()
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
+                             initializer=stop_syncing) as executor:
         def run(tasks):
             queue = []
             for task in tasks:
@@ -290,6 +305,7 @@ def _save_batch(items: list[Item], agency_code,
                 lookups: "BatchLookups") -> list[tuple[Item, Outcome | str]]:
     lookups.prefetch([i for i in items if not i.error], agency_code)
     results, publish, keep, published = [], [], [], set()
+    ahead: dict[int, tuple[Document, dict]] = {}  # by id(document): the last record's wins
     for item in items:
         if item.error:
             results.append((item, item.error))
@@ -311,7 +327,12 @@ def _save_batch(items: list[Item], agency_code,
             keep.append(document)
         new_agency = lookups.claim(resolved.new_agency or document.agency)
         results.append((item, Outcome(resolved.action, document, new_agency)))
+        ahead[id(document)] = (document, item.ahead or {})
+    created = [document for document, _ in ahead.values() if document.pk is None]
     workflow.save_imported_many(publish, keep)
+    index_batch([document for document, _ in ahead.values()],
+                created={d.pk for d in created},
+                ahead={document.pk: found for document, found in ahead.values()})
     return results
 
 

@@ -125,12 +125,14 @@ _LABEL_RE = re.compile(
     rf"(?:^|(?<=[\s|｜丨】\]]))(?P<label>{_LABEL_ALTERNATIVES}){_SPACE}[:：]"
 )
 _LABEL_FIRST_CHARS = {label[0] for label in LABELS}
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Zero-width characters, dropped: a regular expression finds them an order of magnitude
+# faster than str.translate walks a long text.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def normalize_label(text: str) -> str:
     """``索 引 号：`` / ``标　　题:`` / ``【发布日期】`` → the bare label."""
-    text = re.sub(r"\s+", "", text.translate(_INVISIBLE))
+    text = re.sub(r"\s+", "", _INVISIBLE.sub("", text))
     return text.strip("【】[]").rstrip(":：")
 
 
@@ -150,7 +152,7 @@ def split_pairs(text: str) -> list[tuple[str, str | None]]:
     The text must start with a label (after opening brackets). The value of a label that
     ends the text is None: on a web page it is in the next element.
     """
-    text = text.translate(_INVISIBLE)
+    text = _INVISIBLE.sub("", text)
     matches = list(_LABEL_RE.finditer(text))
     if not matches or text[: matches[0].start()].strip(" \t\r\n\u3000\u00a0【[") != "":
         return []
@@ -177,6 +179,7 @@ _CN_DATE_RE = re.compile(
     r"(?P<d>[一二三四五六七八九十]{1,3})日"
 )
 _TIME_RE = re.compile(r"^(\d{1,2})\s*[:：时]\s*(\d{2})")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 _TERM_SEPARATORS = re.compile(r"[\s\u3000；;，,、]+")
 
 
@@ -184,7 +187,7 @@ def clean_text(value) -> str | None:
     """One line: runs of spaces collapsed, ends trimmed, "无"/"-" and the like → None."""
     if value is None:
         return None
-    text = re.sub(r"[ \t\r\n\f\v\u00a0]+", " ", str(value).translate(_INVISIBLE)).strip()
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", str(value))).strip()
     text = text.lstrip(":：").strip()
     return None if text.lower() in _NOTHING else text
 

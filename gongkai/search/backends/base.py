@@ -72,9 +72,19 @@ class Phrase:
     offsets: list[int]
 
 
-def segmented_fields(record, segmenter) -> dict[str, str]:
-    """Each text field of ``record`` as space-joined index words (what every index stores)."""
-    return {name: " ".join(segmenter.index_words(record.text(name))) for name in FIELDS}
+def segmented_fields(record, segmenter, ahead: dict | None = None) -> dict[str, str]:
+    """Each text field of ``record`` as space-joined index words (what every index stores).
+    ``ahead``: {field: (text, words)} segmented earlier, by a bulk import's workers; used
+    for each field whose text is still that text."""
+    return {name: ahead_or(ahead, name, record.text(name),
+                           lambda text: " ".join(segmenter.index_words(text)))
+            for name in FIELDS}
+
+
+def ahead_or(ahead: dict | None, name: str, text: str, segment):
+    """The field segmented ahead when it was segmented from ``text``, else ``segment(text)``."""
+    given = ahead.get(name) if ahead else None
+    return given[1] if given is not None and given[0] == text else segment(text)
 
 
 class BaseSearchBackend:
@@ -143,10 +153,19 @@ class BaseSearchBackend:
         """Add ``records``, known not to be in the index (a rebuild)."""
         self.write(self.prepare(records))
 
-    def prepare(self, records) -> list:
+    def prepare(self, records, ahead: dict | None = None) -> list:
         """What ``write`` stores for ``records``, computed without the database (segmentation
-        above all), so that ``rebuild`` can compute it in worker processes."""
+        above all), so that ``rebuild`` can compute it in worker processes. ``ahead``:
+        {record id: {field: (text, what segment_field made of it)}}, fields a bulk import's
+        workers segmented before the records existed."""
         raise NotImplementedError
+
+    # How segment_field stores a text: backends that store it alike share what is ahead.
+    segments_as = "words"
+
+    def segment_field(self, text: str, segmenter) -> str:
+        """One text field as ``prepare`` stores it, from the text alone (no database)."""
+        return " ".join(segmenter.index_words(text))
 
     def write(self, prepared) -> None:
         """Store rows made by ``prepare``."""

@@ -17,7 +17,7 @@ and above GATE only the WINDOW newest matches are ranked.
 
 from django.db import transaction
 
-from .base import DATE, SLOT_COLUMNS, BaseSearchBackend, Found
+from .base import DATE, SLOT_COLUMNS, BaseSearchBackend, Found, ahead_or
 
 # Fields in the order their tsvectors are concatenated: short ones first, so the body's
 # positions (which PostgreSQL clamps at 16383) never push the others off the end.
@@ -48,12 +48,18 @@ class SearchBackend(BaseSearchBackend):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def tsvector_literals(self, record, segmenter) -> list[str]:
-        """One tsvector literal per field, positions = character offsets + 1."""
-        return [tsvector_literal(segmenter.index_tokens(record.text(name))) for name in LABELS]
+    segments_as = "tsvector"
 
-    def row(self, record, segmenter) -> tuple:
-        literals = self.tsvector_literals(record, segmenter)
+    def segment_field(self, text: str, segmenter) -> str:
+        return tsvector_literal(segmenter.index_tokens(text))
+
+    def tsvector_literals(self, record, segmenter, ahead=None) -> list[str]:
+        """One tsvector literal per field, positions = character offsets + 1."""
+        return [ahead_or(ahead, name, record.text(name),
+                         lambda text: self.segment_field(text, segmenter)) for name in LABELS]
+
+    def row(self, record, segmenter, ahead=None) -> tuple:
+        literals = self.tsvector_literals(record, segmenter, ahead)
         return (record.id, record.published_at, *self.slot_values(record),
                 *literals, literals[0])  # the last: title_tsv
 
@@ -63,9 +69,9 @@ class SearchBackend(BaseSearchBackend):
     def replace(self, ids, prepared) -> None:
         self.write(prepared)  # an upsert
 
-    def prepare(self, records) -> list[tuple]:
-        segmenter = self.segmenter
-        return [self.row(r, segmenter) for r in records]
+    def prepare(self, records, ahead=None) -> list[tuple]:
+        segmenter, ahead = self.segmenter, ahead or {}
+        return [self.row(r, segmenter, ahead.get(r.id)) for r in records]
 
     def write(self, rows) -> None:
         if not rows:

@@ -73,13 +73,13 @@ class SearchBackend(BaseSearchBackend):
 
     # -- writing ---------------------------------------------------------------------------
 
-    def prepare(self, records) -> list[tuple]:
+    def prepare(self, records, ahead=None) -> list[tuple]:
         """(fts row, entry row, tokens row) per record."""
-        segmenter = self.segmenter
+        segmenter, ahead = self.segmenter, ahead or {}
         prepared = []
         for r in records:
             rowid = fts_rowid(r.id, r.published_at)
-            columns = list(segmented_fields(r, segmenter).values())
+            columns = list(segmented_fields(r, segmenter, ahead.get(r.id)).values())
             columns.append(" ".join(tag(n, v) for n, v in r.facets.items()
                                     if v is not None and n in self.facets))
             prepared.append(((rowid, *columns),

@@ -120,9 +120,9 @@ def published_seconds(moment) -> int:
     return int(moment.timestamp())
 
 
-def record_data(record, segmenter) -> dict:
+def record_data(record, segmenter, ahead=None) -> dict:
     """What the index needs of a Record, segmented: stored in the change log as JSON."""
-    data = segmented_fields(record, segmenter)
+    data = segmented_fields(record, segmenter, ahead)
     data["published"] = published_seconds(record.published_at)
     data["facets"] = {k: v for k, v in record.facets.items() if v is not None and v != ""}
     return data
@@ -173,9 +173,9 @@ class SearchBackend(BaseSearchBackend):
 
     # -- writing: the change log -------------------------------------------------------------
 
-    def prepare(self, records) -> list[tuple[int, dict]]:
-        segmenter = self.segmenter
-        return [(r.id, record_data(r, segmenter)) for r in records]
+    def prepare(self, records, ahead=None) -> list[tuple[int, dict]]:
+        segmenter, ahead = self.segmenter, ahead or {}
+        return [(r.id, record_data(r, segmenter, ahead.get(r.id))) for r in records]
 
     def write(self, prepared) -> None:
         self._log(prepared)

@@ -25,7 +25,7 @@ from gongkai.documents.models import (
     TextStatus,
     Validity,
 )
-from gongkai.documents.search import sync_documents
+from gongkai.documents.search import index_batch, segment_ahead, sync_documents
 from gongkai.search.backends import get_search_backend
 from gongkai.search.query import parse
 from gongkai.search.registry import get_index
@@ -296,6 +296,26 @@ class BackendContract:
         assert self.titles("标题:乡村") == []
         assert self.budget.pk not in get_search_backend().ids()
         assert self.titles("草稿内容") == []
+
+    def test_a_bulk_batch_is_indexed_with_what_its_workers_segmented_for_the_same_text(self):
+        # A bulk import's worker segmented the title and the body before the batch changed
+        # the body (bulk_update sends no signals, as the batch's own writes send none).
+        backend = get_search_backend()
+        ahead = segment_ahead(title=self.bank.title, abstract="", subject_terms=[],
+                              body_html="<p>旧的正文内容</p>", publisher=self.gwyb.name,
+                              doc_no=self.bank.doc_no)
+        # What the worker made of the title, swapped for a word the title does not hold:
+        # finding the document by it shows the index took the title as it was given.
+        title = ahead[backend.segments_as]["title"][0]
+        ahead[backend.segments_as]["title"] = (
+            title, backend.segment_field("试验标记", backend.segmenter))
+        self.bank.body = "<p>春耕备耕的信贷支持。</p>"
+        Document.objects.bulk_update([self.bank], ["body"])
+        assert index_batch([self.bank], created=set(), ahead={self.bank.pk: ahead}) == 1
+        assert self.titles("试验标记") == [self.bank.title]
+        assert self.titles("春耕备耕") == [self.bank.title]  # a changed text: segmented again
+        assert self.titles("旧的正文内容") == []
+        assert self.titles("乡村振兴") == []  # the earlier entry was replaced
 
     def test_it_answers_any_input_without_an_error(self):
         rng = random.Random(20261128)  # fixed: a failure can be replayed
