@@ -19,6 +19,7 @@ import argparse
 import ast
 import importlib.util
 import random
+import re
 import subprocess
 import sys
 import time
@@ -65,7 +66,8 @@ _FULL = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 
 
 def mutations(texts: list[str], seed: int = 7) -> list[str]:
-    """Variants that reach the rarer paths: changed figures, full width, joined, split figures."""
+    """Variants that reach the rarer paths: changed figures, full width, joined, split figures,
+    clauses of several sentences in one."""
     rng = random.Random(seed)
     sentences = [t for t in texts if any(c.isdigit() for c in t) and len(t) < 400]
     out = []
@@ -77,6 +79,9 @@ def mutations(texts: list[str], seed: int = 7) -> list[str]:
         out.append(t.replace("%", "\n%").replace("，", "\n", 1))
         out.append(" " + t.replace("。", "。 ") + "\n\n" + rng.choice(sentences))
         out.append(t.replace("。", "").replace("；", "") + rng.choice(sentences).replace("。", ""))
+    clauses = [c for t in sentences for c in re.split("[，；。]", t) if c]
+    for _ in range(4000):  # clauses of different sentences together: markers, rates, changes
+        out.append("，".join(rng.choices(clauses, k=rng.randint(2, 6))) + "。")
     return out
 
 

@@ -341,9 +341,11 @@ def check_text(text: str) -> list[Finding]:
     half_width = _half_width(text)  # once for the text, not for each sentence
     for start, end in _sentence_spans(text):
         words = half_width[start:end]
+        if not _may_relate(words):
+            continue
         matches = _matches(words)
         # Every relation is between two figures at least (a total and a part, a rate and its
-        # numerator, …): most sentences are done before any Quantity is made.
+        # numerator, …).
         if len(matches) < 2:
             continue
         sentence = _Sentence(words, _quantities(words, matches))
@@ -736,7 +738,8 @@ def _part_text(part: Quantity, head: Quantity) -> str:
 # ---------------------------------------------------------------------------
 # Totals after their parts: 市本级投入2,000万元，区县投入1,500万元，共计3,500万元
 
-_TOTAL_AFTER_RE = re.compile(r"(合计|共计|总计)(?:为|达|达到)?[：:]?$")
+_TOTAL_AFTER_WORDS = ("合计", "共计", "总计")
+_TOTAL_AFTER_RE = re.compile(rf"({'|'.join(_TOTAL_AFTER_WORDS)})(?:为|达|达到)?[：:]?$")
 
 
 def _trailing_total_findings(sentence: _Sentence) -> list[Finding]:
@@ -924,6 +927,21 @@ _CHANGE_RE = re.compile(rf"(?P<word>{'|'.join(_CHANGE_WORDS)})了?为?$")
 # How the text names the earlier period's figure: 上年为250件, 去年同期为60起, 比上年的758.3亿元.
 _EARLIER_RE = re.compile(r"上年|去年|上一年|前一年")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+
+
+# ---------------------------------------------------------------------------
+# What a sentence must say for any check to find a relation in it: a list marker (sums), a
+# total after its parts, a change, or a percentage with 率 (rates) or 占 (shares). Most
+# sentences say none of these and are skipped before their figures are read.
+
+_RELATION_WORDS = re.compile("|".join([*_LIST_MARKERS, *_TOTAL_AFTER_WORDS, *_CHANGE_WORDS]))
+
+
+def _may_relate(text: str) -> bool:
+    """False when no check can find a relation in the half-width sentence ``text``."""
+    if _RELATION_WORDS.search(text):
+        return True
+    return ("率" in text or "占" in text) and ("%" in text or "百分之" in text)
 
 
 def _change_findings(sentence: _Sentence) -> list[Finding]:
