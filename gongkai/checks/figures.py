@@ -339,7 +339,7 @@ def check_text(text: str) -> list[Finding]:
     """Every relation between figures that ``text`` states clearly, verified."""
     findings = []
     half_width = _half_width(text)  # once for the text, not for each sentence
-    for start, end in _sentence_spans(text):
+    for start, end in _candidate_sentences(half_width):
         words = half_width[start:end]
         if not _may_relate(words):
             continue
@@ -360,7 +360,8 @@ def _with_span(finding: Finding, sentence: str, offset: int) -> Finding:
     return replace(finding, sentence=stripped, span=(offset + lead, offset + lead + len(stripped)))
 
 
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_ENDS = "。！？!?\n"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_ENDS}]")
 
 
 def _sentence_spans(text: str):
@@ -371,6 +372,20 @@ def _sentence_spans(text: str):
         start = m.end()
     if text[start:].strip():
         yield start, len(text)
+
+
+def _candidate_sentences(text: str):
+    """The spans _sentence_spans gives for the sentences that hold a word some check needs
+    (see _may_relate), without walking every sentence of a long text: a statute has
+    thousands, and only a few say 其中 or 合计."""
+    end = 0
+    for m in _CANDIDATE_RE.finditer(text):  # no candidate word holds a sentence end
+        if m.start() < end:
+            continue  # in the sentence already given
+        start = max(end, *(text.rfind(c, end, m.start()) + 1 for c in _SENTENCE_ENDS))
+        stop = _SENTENCE_END.search(text, m.end())
+        end = stop.end() if stop else len(text)
+        yield start, end
 
 
 # ---------------------------------------------------------------------------
@@ -935,6 +950,9 @@ _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 # sentences say none of these and are skipped before their figures are read.
 
 _RELATION_WORDS = re.compile("|".join([*_LIST_MARKERS, *_TOTAL_AFTER_WORDS, *_CHANGE_WORDS]))
+# Every sentence for which _may_relate is true holds one of these.
+_CANDIDATE_RE = re.compile("|".join([*_LIST_MARKERS, *_TOTAL_AFTER_WORDS, *_CHANGE_WORDS,
+                                     "%", "百分之"]))
 
 
 def _may_relate(text: str) -> bool:

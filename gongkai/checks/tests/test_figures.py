@@ -514,3 +514,15 @@ def test_skipping_sentences_that_cannot_relate_figures_loses_no_finding(path):
                       for f in figures_module._Sentence(text[s:e]).check()]
         assert [(f.claim, f.status) for f in check_text(text)] == [
             (f.claim, f.status) for f in unfiltered], text
+
+
+def test_the_sentences_looked_at_are_those_that_may_relate_figures():
+    # check_text finds them from the words _may_relate needs, not by walking every sentence.
+    rows = load_sentences(SENTENCES)
+    texts = [" \n。其中\n\n总数5人，男3人！  ？占比60%?率为1%\n合计", "百分之五十\n",
+             "".join(row.text + "\n \n" for row in rows), "。".join(row.text for row in rows)]
+    for text in texts:
+        candidates = [(s, e) for s, e in figures_module._candidate_sentences(text)
+                      if figures_module._may_relate(text[s:e])]
+        assert candidates == [(s, e) for s, e in figures_module._sentence_spans(text)
+                              if figures_module._may_relate(text[s:e])]
