@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.checks import figures as figures_module
 from gongkai.checks.figures import Finding, check_text, extract_quantities
+
+from .sentences import HELDOUT, SENTENCES, load_sentences
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 SEED = SHARED / "seed" / "seed-page.txt"
@@ -499,3 +502,27 @@ def test_a_table_run_into_one_sentence_is_not_read_as_prose():
     table = "，".join(row.format(i % 7 + 1, i % 5 + 1, i % 9) for i in range(1000)) + "。"
     assert check_text(table) == []
     assert check_text(row.format(120, 100, 25) + "。")[0].claim == "增长 25% = 120 / 100 − 1"
+
+
+@pytest.mark.parametrize("path", [SENTENCES, HELDOUT], ids=["sentences", "heldout"])
+def test_skipping_sentences_that_cannot_relate_figures_loses_no_finding(path):
+    # check_text skips a sentence without the words any check needs, or with fewer than two
+    # figures: a check added without updating _may_relate loses its findings here.
+    for row in load_sentences(path):
+        text = row.text.translate(figures_module._HALF_WIDTH)
+        unfiltered = [f for s, e in figures_module._sentence_spans(text)
+                      for f in figures_module._Sentence(text[s:e]).check()]
+        assert [(f.claim, f.status) for f in check_text(text)] == [
+            (f.claim, f.status) for f in unfiltered], text
+
+
+def test_the_sentences_looked_at_are_those_that_may_relate_figures():
+    # check_text finds them from the words _may_relate needs, not by walking every sentence.
+    rows = load_sentences(SENTENCES)
+    texts = [" \n。其中\n\n总数5人，男3人！  ？占比60%?率为1%\n合计", "百分之五十\n",
+             "".join(row.text + "\n \n" for row in rows), "。".join(row.text for row in rows)]
+    for text in texts:
+        candidates = [(s, e) for s, e in figures_module._candidate_sentences(text)
+                      if figures_module._may_relate(text[s:e])]
+        assert candidates == [(s, e) for s, e in figures_module._sentence_spans(text)
+                              if figures_module._may_relate(text[s:e])]
