@@ -10,6 +10,8 @@ bulk import does no harm.
 
 from django.db import connections
 
+from gongkai.search.backends.sqlite import forget_shadow_statistics
+
 
 def update_statistics(using: str = "default") -> None:
     connection = connections[using]
@@ -21,8 +23,11 @@ def update_statistics(using: str = "default") -> None:
             cursor.execute("PRAGMA analysis_limit = 0")
             cursor.execute("ANALYZE")
             cursor.execute("PRAGMA optimize")
+            forget_shadow_statistics(cursor)
         elif connection.vendor == "postgresql":
             cursor.execute("ANALYZE")
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        connection.close()  # the next query opens it again, with the statistics as they are
 
 
 def after_migrate(sender, using="default", plan=None, **kwargs) -> None:

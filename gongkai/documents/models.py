@@ -4,6 +4,7 @@
 page, the search index and every public surface added later goes through it.
 """
 
+import json
 import secrets
 from pathlib import PurePosixPath
 
@@ -407,6 +408,15 @@ class Attachment(models.Model):
         return PurePosixPath(self.name).suffix.lstrip(".").upper()
 
 
+class TextJSONEncoder(json.JSONEncoder):
+    """Chinese text stored as itself, not as \\uXXXX escapes: a snapshot holds the whole
+    body, which escaped takes twice the space in SQLite's JSON text (and longer to write)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
 class Revision(models.Model):
     """A document as it was saved at one moment: who, when, why (the transition or save that
     made it) and a snapshot of its fields and body (``gongkai.documents.revisions``).
@@ -421,7 +431,7 @@ class Revision(models.Model):
                              blank=True, on_delete=models.SET_NULL, related_name="+")
     username = models.CharField("用户名", max_length=150, blank=True)
     kind = models.CharField("操作", max_length=32, choices=AuditAction.choices)
-    data = models.JSONField("内容快照")
+    data = models.JSONField("内容快照", encoder=TextJSONEncoder)
     note = models.TextField("说明", blank=True)
 
     class Meta:

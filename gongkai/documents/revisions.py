@@ -7,6 +7,7 @@ scheduled times), shown when comparing but never applied.
 """
 
 import datetime as dt
+import functools
 
 from django.utils import timezone
 
@@ -40,8 +41,13 @@ def local_minute(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+@functools.cache
+def _field(name: str):
+    return Document._meta.get_field(name)
+
+
 def _label(document: Document, name: str) -> str:
-    field = Document._meta.get_field(name)
+    field = _field(name)
     value = getattr(document, field.attname)
     if value in (None, "", []):
         return ""
@@ -84,8 +90,7 @@ def attachment_lists(documents) -> dict[int, list[dict]]:
 
 def snapshot(document: Document, *, edited: bool = False, files: list | None = None) -> dict:
     """``files``: the attachment list when the caller has it (``attachment_lists``)."""
-    fields = {name: _json(getattr(document, Document._meta.get_field(name).attname))
-              for name in CONTENT_FIELDS}
+    fields = {name: _json(getattr(document, _field(name).attname)) for name in CONTENT_FIELDS}
     labels = {name: _label(document, name) for name in CONTENT_FIELDS + STATE_FIELDS
               if name != "body"}
     if files is None:
