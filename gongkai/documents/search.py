@@ -250,16 +250,16 @@ def sync_documents(pks, chunk: int = 2000) -> int:
 
 
 def segment_ahead(*, title: str, abstract: str, subject_terms, body_html: str, publisher: str,
-                  doc_no: str) -> dict:
-    """In a bulk import's worker process, before the document exists: its title, body and
-    文号 (as ``to_record`` will read them) segmented for each way the backends store text, with
+                  doc_no: str, index_no: str = "") -> dict:
+    """In a bulk import's worker process, before the document exists: its title, body, 文号
+    and 索引号 (as ``to_record`` will read them) segmented for each way the backends store text, with
     the words the document itself brings learned first (as ``sync_document`` learns them).
     {how stored: {field: (text, segmented)}}, for ``index_batch``."""
     segmenter = get_segmenter(sync=False)  # a worker never reads the database
     segmenter.add_words([*agency_name_words(publisher), *(subject_terms or []),
                          doc_no_prefix(doc_no)])
     texts = {"title": title, "body": searchable_body(abstract, subject_terms, body_html),
-             "doc_no": doc_no}
+             "doc_no": doc_no, "index_no": index_no}
     kinds = {backend.segments_as: backend for backend in backends()}
     return {kind: {name: (text, backend.segment_field(text, segmenter))
                    for name, text in texts.items()} for kind, backend in kinds.items()}

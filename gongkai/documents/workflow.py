@@ -184,8 +184,8 @@ def save_imported_many(publish=(), keep=()) -> None:
     them in this transaction (``select_for_update``). A document may be listed twice (a
     file that holds it twice): it is written once, with a revision for each. Like every bulk
     write this sends no model signals: the per-agency counts and the generation are moved
-    here, and the caller indexes the documents (``documents.search.sync_documents``) once
-    its load is done (``gongkai.importers.bulk``)."""
+    here, and the caller indexes the documents in the same transaction
+    (``documents.search.index_batch``, from ``gongkai.importers.bulk``)."""
     now = timezone.now()
     actions = []
     for document in publish:

@@ -3,23 +3,21 @@
 The same records, rules and summary as ``import_files`` (docs/importing.md), thousands of
 documents a second instead of a couple of hundred:
 
-- **Every core reads and checks.** JSON Lines files are cut into chunks of lines (single
-  pages into groups of files) and worker processes parse them, check each record
-  (``load.check_record``), sanitise its body and run 数据核验 on it. They never touch the
+- **Every core reads, checks and segments.** JSON Lines files are cut into chunks of lines
+  (single pages into groups of files) and worker processes parse them, check each record
+  (``load.check_record``), sanitise its body, run 数据核验 on it and segment its title, body
+  and 文号 for the search index (``documents.search.segment_ahead``). They never touch the
   database; the records come back in file order.
 - **A transaction per batch.** This process saves ``BATCH`` records at a time: their
   agencies and earlier copies found with a few queries (``BatchLookups``), each record
-  matched and filled in by ``load.resolve`` as a record saved alone is, and written by
-  ``workflow.save_imported_many`` (bulk_create, one UPDATE per earlier copy, 索引号 in blocks,
-  revisions, audit entries, per-agency counts, the catalogue's generation).
+  matched and filled in by ``load.resolve`` as a record saved alone is, written by
+  ``workflow.save_imported_many`` (one INSERT per table, one UPDATE per earlier copy,
+  索引号 in blocks, revisions, audit entries, per-agency counts, the catalogue's
+  generation) and indexed in the same transaction (``documents.search.index_batch``).
 - **One bad record costs one record.** A record that fails its checks is reported and
   skipped before the batch is written. A batch the database refuses (a constraint, a
   concurrent import) is rolled back whole and saved again record by record through
   ``load.save_record``, so only the bad record is lost and nothing is half-written.
-- **The search index after the load.** Bulk writes send no signals: the loaded documents
-  are indexed once, in batches with segmentation on every core
-  (``documents.search.sync_documents``), and the database's statistics refreshed.
-  Until then they are in the catalogue but not yet found by search.
 
 ``gongkai import --draft`` is read in parallel but saved record by record (an update of a
 live document becomes its pending revision, which is ``workflow.save_edit``'s business).
@@ -220,7 +218,7 @@ def _segmented(record: dict, checked: Checked) -> dict:
         title=checked.title, abstract=record.get("abstract") or "",
         subject_terms=[t for t in (record.get("subject_terms") or []) if t],
         body_html=checked.body, publisher=record.get("publisher") or "",
-        doc_no=normalize_doc_no(checked.doc_no))
+        doc_no=normalize_doc_no(checked.doc_no), index_no=checked.index_no)
 
 
 @contextmanager

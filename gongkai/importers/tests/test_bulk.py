@@ -128,6 +128,23 @@ class BulkImportTestCase(ImportCase):
         assert summary.created == 11 and summary.updated == 1
         assert batches.call_count == 3
         assert Document.objects.filter(title__contains="测试事项").count() == 7
+        # The refused batch's index entries went with it; saved again, each is found once.
+        assert sorted(h.object.title for h in search("测试事项", per_page=50).hits) == sorted(
+            Document.objects.filter(title__contains="测试事项").values_list("title", flat=True))
+
+    def test_each_batch_is_found_by_search_as_soon_as_it_commits(self):
+        indexed = []
+        original = bulk.load_batch
+
+        def then_search(*args, **kwargs):
+            saved = original(*args, **kwargs)
+            indexed.append(sorted(h.object.pk for h in search("测试事项", per_page=50).hits))
+            return saved
+
+        with mock.patch.object(bulk, "load_batch", side_effect=then_search):
+            bulk.load_paths([self.path], progress=False, batch=4)
+        # Found after the batch that saved them, before the load is over.
+        assert [len(found) for found in indexed] == [3, 5, 7, 7]  # two bad lines in batch 2
 
     def test_importing_again_updates_and_never_duplicates(self):
         bulk.import_paths_bulk([self.path], progress=False)
