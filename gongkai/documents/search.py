@@ -9,6 +9,7 @@ Bulk ``QuerySet.update()`` sends no signals: run ``gongkai reindex`` after one.
 """
 
 import datetime as dt
+from contextlib import ExitStack, contextmanager
 
 from django.core.cache import cache
 from django.db import transaction
@@ -263,6 +264,21 @@ def segment_ahead(*, title: str, abstract: str, subject_terms, body_html: str, p
     kinds = {backend.segments_as: backend for backend in backends()}
     return {kind: {name: (text, backend.segment_field(text, segmenter))
                    for name, text in texts.items()} for kind, backend in kinds.items()}
+
+
+@contextmanager
+def loading(records: int):
+    """Around a bulk load of about ``records`` documents: each backend's ``loading``."""
+    with ExitStack() as stack:
+        for backend in backends():
+            stack.enter_context(backend.loading(records))
+        yield
+
+
+def ensure_indexes() -> None:
+    """What an interrupted bulk load may have left unbuilt (``gongkai optimize-db``)."""
+    for backend in backends():
+        backend.ensure_indexes()
 
 
 def index_batch(documents, *, created, ahead) -> int:

@@ -41,7 +41,7 @@ from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.documents import workflow
 from gongkai.documents.maintenance import update_statistics
 from gongkai.documents.models import Document
-from gongkai.documents.search import index_batch, segment_ahead
+from gongkai.documents.search import index_batch, loading, segment_ahead
 from gongkai.lib.html import sanitize_html
 from gongkai.lib.identifiers import normalize_doc_no
 from gongkai.search.backends.base import forget_word_counts
@@ -139,8 +139,9 @@ def load_paths(paths, *, agency_code=None, progress=True,
     loaded: list[int] = []
     unlinked: list = []
     known: dict = {}
-    with _workers() as run, tqdm(unit="条", disable=None if progress else True,
-                                 leave=False) as bar:
+    records = 0 if connection.in_atomic_block else sum(map(_records_in, find_files(paths)))
+    with loading(records), _workers() as run, tqdm(
+            unit="条", disable=None if progress else True, leave=False) as bar:
         for items in _batches(run(_tasks(find_files(paths))), batch):
             loaded += load_batch(items, summary, agency_code, unlinked, known)
             bar.update(len(items))

@@ -8,6 +8,7 @@ backends agree on what a result looks like.
 
 import time
 from collections import Counter, deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
@@ -215,6 +216,16 @@ class BaseSearchBackend:
                 count += len(prepared)
         forget_word_counts()
         return count
+
+    @contextmanager
+    def loading(self, records: int):
+        """Around a bulk load of about ``records`` records written batch by batch: a backend
+        whose index is cheaper built once than kept up to date may set it aside meanwhile
+        (searches still answer, more slowly) and must build it again on the way out."""
+        yield
+
+    def ensure_indexes(self) -> None:
+        """Build what ``loading`` set aside, if a process killed meanwhile left it unbuilt."""
 
     def replace(self, ids, prepared) -> None:
         """Store rows made by ``prepare`` in place of the records ``ids`` (``index``'s

@@ -3,12 +3,16 @@ SQLite and again on PostgreSQL)."""
 
 import shutil
 import tempfile
+from io import StringIO
 from unittest import skipUnless
 
+import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
 from gongkai.search.backends import get_search_backend
+from gongkai.search.backends.postgres import DEFER_INDEXES_FROM, GIN_INDEXES
 
 from .contract import BackendContract, SearchTestCase
 
@@ -23,6 +27,31 @@ class SQLiteBackendTestCase(BackendContract, SearchTestCase):
 @override_settings(GONGKAI_SEARCH={"default": {"BACKEND": "gongkai.search.backends.postgres"}})
 class PostgresBackendTestCase(BackendContract, SearchTestCase):
     backend_vendor = "postgresql"
+
+    def gin_indexes(self) -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_entry' "
+                           "AND indexdef LIKE '%%USING gin%%'")
+            return {name for (name,) in cursor.fetchall()}
+
+    def test_a_large_bulk_load_builds_the_gin_indexes_once_at_the_end(self):
+        backend = get_search_backend()
+        assert self.gin_indexes() == set(GIN_INDEXES)
+        with backend.loading(DEFER_INDEXES_FROM - 1):
+            assert self.gin_indexes() == set(GIN_INDEXES)  # a small load keeps them
+        with backend.loading(DEFER_INDEXES_FROM):
+            assert self.gin_indexes() == set()
+            assert self.titles("乡村振兴") == [self.bank.title]  # found all the same
+        assert self.gin_indexes() == set(GIN_INDEXES)
+        with pytest.raises(RuntimeError), backend.loading(DEFER_INDEXES_FROM):
+            raise RuntimeError("the load failed")
+        assert self.gin_indexes() == set(GIN_INDEXES)  # built again however it ends
+
+    def test_optimize_db_builds_gin_indexes_a_killed_load_left_unbuilt(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX search_entry_tsv")
+        call_command("optimize_db", stdout=StringIO())
+        assert self.gin_indexes() == set(GIN_INDEXES)
 
 
 @override_settings(GONGKAI_SEARCH={"default": {"BACKEND": "gongkai.search.backends.tantivy"}})

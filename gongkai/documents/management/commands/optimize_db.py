@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from gongkai.documents.counts import recount
 from gongkai.documents.maintenance import update_statistics
+from gongkai.documents.search import ensure_indexes
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--database", default="default")
 
     def handle(self, *args, database, **options):
+        ensure_indexes()
         update_statistics(database)
         recount()
         self.stdout.write("数据库统计信息和各机构信息数已更新。")
