@@ -25,6 +25,7 @@ _WORDLIKE = re.compile(r"\w")
 # longer ones (翠竹街道 inside 罗湖区翠竹街道办事处) we add ourselves.
 _SEARCH_MODE_MAX = 3
 MAX_WORD_LENGTH = 40
+_PARTS_CACHED = 50_000
 
 
 def normalize(text: str) -> str:
@@ -47,6 +48,9 @@ class Segmenter:
         self._jieba = rjieba.Jieba()
         self._lock = threading.Lock()
         self.words: set[str] = set()
+        # {long word: [(offset, part)]}: the same agency names and terms recur in every
+        # document, and finding their parts asks the dictionary about every substring.
+        self._parts: dict[str, list[tuple[int, str]]] = {}
         self.add_words(words)
 
     def add_words(self, words) -> list[str]:
@@ -60,6 +64,8 @@ class Segmenter:
             for word in new:
                 self._jieba.add_word(word, None, None)
                 self.words.add(word)
+            if new:
+                self._parts = {}  # a new word may be a part of a long word seen before
         return new
 
     def index_words(self, text: str) -> list[str]:
@@ -108,10 +114,16 @@ class Segmenter:
         """Dictionary words of 4+ characters strictly inside ``word``."""
         if len(word) > MAX_WORD_LENGTH:
             return []
-        has_word = self._jieba.has_word
-        return [word[i:i + size] if start is None else (word[i:i + size], start + i)
-                for size in range(_SEARCH_MODE_MAX + 1, len(word))
-                for i in range(len(word) - size + 1) if has_word(word[i:i + size])]
+        cache = self._parts  # the one add_words may replace meanwhile is left alone
+        parts = cache.get(word)
+        if parts is None:
+            has_word = self._jieba.has_word
+            parts = [(i, word[i:i + size]) for size in range(_SEARCH_MODE_MAX + 1, len(word))
+                     for i in range(len(word) - size + 1) if has_word(word[i:i + size])]
+            if len(cache) >= _PARTS_CACHED:  # queries bring words too: bounded
+                cache.clear()
+            cache[word] = parts
+        return [part if start is None else (part, start + i) for i, part in parts]
 
 
 def base_words(text: str) -> list[str]:

@@ -24,6 +24,14 @@ def test_it_adds_dictionary_words_of_four_or_more_characters_inside_longer_words
     assert "翠竹街道" in segmenter.index_words("深圳市罗湖区翠竹街道办事处")
 
 
+def test_a_word_learned_later_is_found_inside_a_long_word_cut_before():
+    segmenter = Segmenter(["深圳市罗湖区翠竹街道办事处"])
+    assert "翠竹街道" not in segmenter.index_words("深圳市罗湖区翠竹街道办事处")
+    segmenter.add_words(["翠竹街道"])  # the parts of the long word are looked up again
+    assert "翠竹街道" in segmenter.index_words("深圳市罗湖区翠竹街道办事处")
+    assert ("翠竹街道", 6) in segmenter.index_tokens("深圳市罗湖区翠竹街道办事处")
+
+
 def test_it_keeps_domain_words_whole():
     assert base_words("民生微实事") == ["民生", "微", "实事"]
     segmenter = Segmenter(["民生微实事", "翠竹街道"])
