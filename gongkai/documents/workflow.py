@@ -28,9 +28,9 @@ from django.utils import timezone
 from gongkai.accounts import audit
 from gongkai.accounts.models import AuditAction, AuditEntry
 from gongkai.accounts.permissions import Action, check
-from gongkai.lib.bulk_insert import insert_many
 
 from . import attachments, counts, generation, revisions
+from .bulk_insert import insert_many
 from .models import (
     AttachmentChange,
     Document,
