@@ -71,7 +71,7 @@ def _row_maker(fields, connection):
         values = [obj.pk]
         for field, is_plain in zip(fields, plain, strict=True):
             value = getattr(obj, field.attname)
-            values.append(value if is_plain and type(value) in _PLAIN
+            values.append(value if value is None or (is_plain and type(value) in _PLAIN)
                           else field.get_db_prep_save(value, connection))
         return values
     return row
