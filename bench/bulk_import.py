@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bulk_import.py [--docs 100000] [--database-url URL] [--reimport]
 
-Writes N documents of bench/search_speed.py's synthetic corpus (90 agencies, ~800-character
+Writes N documents of bench/search_speed.py's synthetic corpus (90 agencies, ~500-character
 bodies, 文号 on 40%, a 索引号 on every other record — the rest are numbered by rule —, genres,
 validity, topics; one malformed line in every 10,000) as JSON Lines, 10,000 to a file, into
 a fresh catalogue whose agencies have their codes: a temporary SQLite file, or the PostgreSQL

@@ -193,9 +193,14 @@ def all_labels(model) -> dict:
 
 def document_words(doc: Document) -> list[str]:
     """Dictionary words a document brings: its agency's names, 主题词 and 文号 prefix."""
-    agency = doc.agency
-    return [*agency_name_words(agency.name), *agency_name_words(agency.short_name),
-            *(doc.subject_terms or []), doc_no_prefix(doc.doc_no)]
+    return words_brought([doc.agency.name, doc.agency.short_name], doc.subject_terms,
+                         doc.doc_no)
+
+
+def words_brought(agency_names, subject_terms, doc_no: str) -> list[str]:
+    """``document_words`` from the values themselves (before the document exists)."""
+    return [*(word for name in agency_names for word in agency_name_words(name)),
+            *(subject_terms or []), doc_no_prefix(doc_no)]
 
 
 def backends():
@@ -257,8 +262,7 @@ def segment_ahead(*, title: str, abstract: str, subject_terms, body_html: str, p
     the words the document itself brings learned first (as ``sync_document`` learns them).
     {how stored: {field: (text, segmented)}}, for ``index_batch``."""
     segmenter = get_segmenter(sync=False)  # a worker never reads the database
-    segmenter.add_words([*agency_name_words(publisher), *(subject_terms or []),
-                         doc_no_prefix(doc_no)])
+    segmenter.add_words(words_brought([publisher], subject_terms, doc_no))
     texts = {"title": title, "body": searchable_body(abstract, subject_terms, body_html),
              "doc_no": doc_no, "index_no": index_no}
     kinds = {backend.segments_as: backend for backend in backends()}

@@ -27,10 +27,9 @@ import gzip
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
-from multiprocessing import get_context
+from itertools import islice
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -45,7 +44,7 @@ from gongkai.documents.search import index_batch, loading, segment_ahead
 from gongkai.lib.html import sanitize_html
 from gongkai.lib.identifiers import normalize_doc_no
 from gongkai.search.backends.base import forget_word_counts
-from gongkai.search.dictionary import get_segmenter, stop_syncing
+from gongkai.search.parallel import forked
 
 from .extract import chunk_records, extract_all, line_chunks
 from .import_files import (
@@ -70,6 +69,7 @@ from .load import (
     natural_key,
     record_agency,
     resolve,
+    subject_terms,
 )
 
 logger = logging.getLogger(__name__)
@@ -140,9 +140,9 @@ def load_paths(paths, *, agency_code=None, progress=True,
     unlinked: list = []
     known: dict = {}
     records = 0 if connection.in_atomic_block else sum(map(_records_in, find_files(paths)))
-    with loading(records), _workers() as run, tqdm(
-            unit="条", disable=None if progress else True, leave=False) as bar:
-        for items in _batches(run(_tasks(find_files(paths))), batch):
+    with loading(records), tqdm(unit="条", disable=None if progress else True,
+                                leave=False) as bar:
+        for items in _batches(_read(_tasks(find_files(paths))), batch):
             loaded += load_batch(items, summary, agency_code, unlinked, known)
             bar.update(len(items))
     link_superseded(unlinked)
@@ -217,44 +217,22 @@ def _segmented(record: dict, checked: Checked) -> dict:
     """The title and body as ``load.resolve`` will fill them in, segmented for the index."""
     return segment_ahead(
         title=checked.title, abstract=record.get("abstract") or "",
-        subject_terms=[t for t in (record.get("subject_terms") or []) if t],
+        subject_terms=subject_terms(record),
         body_html=checked.body, publisher=record.get("publisher") or "",
         doc_no=normalize_doc_no(checked.doc_no), index_no=checked.index_no)
 
 
-@contextmanager
-def _workers():
-    """``run(tasks)``: each task through ``read_task`` in a worker process per core, in
-    order, a few tasks ahead of the caller (bounded memory)."""
+def _read(tasks: Iterable[tuple]) -> Iterator[Item]:
+    """Each task through ``read_task`` in a worker process per core, the items in order."""
     workers = os.cpu_count() or 1
-    if workers < 2:
-        yield lambda tasks: map(read_task, tasks)
-        return
-    # Forked with Django set up and the dictionary loaded; workers never use the database
-    # connection they inherit (nor read the dictionary's table again).
-    get_segmenter()
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
-                             initializer=stop_syncing) as executor:
-        def run(tasks):
-            queue = []
-            for task in tasks:
-                queue.append(executor.submit(read_task, task))
-                if len(queue) > 2 * workers:
-                    yield from queue.pop(0).result()
-            for future in queue:
-                yield from future.result()
-        yield run
+    with forked(read_task, workers, ahead=2 * workers) as run:
+        for items in run(tasks):
+            yield from items
 
 
 def _batches(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    items = iter(items)
+    return iter(lambda: list(islice(items, size)), [])
 
 
 # -- saving, a batch per transaction -----------------------------------------------------------

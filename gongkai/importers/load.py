@@ -128,6 +128,11 @@ class Checked:
     repealed_on: dt.date | None = None
 
 
+def subject_terms(record: dict) -> list[str]:
+    """The record's 主题词 as the document keeps them."""
+    return [t for t in (record.get("subject_terms") or []) if t]
+
+
 def check_record(record: dict) -> Checked:
     title = _required(record, "title")[:Document._meta.get_field("title").max_length]
     index_no = (record.get("index_no") or "").strip()
@@ -337,7 +342,7 @@ def _fill(document: Document, record: dict, checked: Checked, agency: Agency,
     if checked.published_at is not None:
         document.published_at, document.published_time_known = checked.published_at, checked.time_known
     # A record without a date leaves an existing document's date as it was.
-    document.subject_terms = [t for t in (record.get("subject_terms") or []) if t]
+    document.subject_terms = subject_terms(record)
     document.abstract = record.get("abstract") or ""
     document.body = checked.body
     _classify(document, record.get("category"), lookups)

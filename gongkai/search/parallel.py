@@ -6,8 +6,10 @@ batches are read here, and only records go to the workers and prepared rows come
 """
 
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import get_context
 
 from . import dictionary
@@ -22,22 +24,33 @@ def _prepare(alias, records):
 
 
 @contextmanager
-def preparing(backend):
-    """``run(batches)``: each batch of records through ``backend.prepare``, in order, at most
-    a few batches ahead of the caller (bounded memory)."""
+def forked(function, workers: int, ahead: int):
+    """``run(items)``: ``function(item)`` for each item in ``workers`` worker processes,
+    results in order, at most ``ahead`` items ahead of the caller (bounded memory); in this
+    process when there is one core. Workers are forked with Django set up and the dictionary
+    loaded, and never use the database connection they inherit (nor read the dictionary's
+    table again). ``function`` must be importable (it is pickled by name)."""
     dictionary.get_segmenter()  # loaded before forking, so workers have every word
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if workers < 2:
-        yield lambda batches: (backend.prepare(batch) for batch in batches)
+        yield lambda items: map(function, items)
         return
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"),
                              initializer=dictionary.stop_syncing) as executor:
-        def run(batches):
-            queue = []
-            for batch in batches:
-                queue.append(executor.submit(_prepare, backend.alias, batch))
-                if len(queue) > workers:
-                    yield queue.pop(0).result()
-            for future in queue:
-                yield future.result()
+        def run(items):
+            queue = deque()
+            for item in items:
+                queue.append(executor.submit(function, item))
+                if len(queue) > ahead:
+                    yield queue.popleft().result()
+            while queue:
+                yield queue.popleft().result()
+        yield run
+
+
+@contextmanager
+def preparing(backend):
+    """``run(batches)``: each batch of records through ``backend.prepare``, in order, at most
+    a few batches ahead of the caller."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    with forked(partial(_prepare, backend.alias), workers, ahead=workers) as run:
         yield run
