@@ -255,17 +255,23 @@ def sync_documents(pks, chunk: int = 2000) -> int:
 # -- a bulk import: segmented in its workers, indexed in its batches' transactions ------------
 
 
+def storage_kinds() -> dict:
+    """{how stored: a backend that stores text so}: what ``segment_ahead`` segments for."""
+    return {backend.segments_as: backend for backend in backends()}
+
+
 def segment_ahead(*, title: str, abstract: str, subject_terms, body_html: str, publisher: str,
-                  doc_no: str, index_no: str = "") -> dict:
+                  doc_no: str, index_no: str = "", kinds: dict | None = None) -> dict:
     """In a bulk import's worker process, before the document exists: its title, body, 文号
     and 索引号 (as ``to_record`` will read them) segmented for each way the backends store text, with
     the words the document itself brings learned first (as ``sync_document`` learns them).
-    {how stored: {field: (text, segmented)}}, for ``index_batch``."""
+    {how stored: {field: (text, segmented)}}, for ``index_batch``. ``kinds``:
+    ``storage_kinds()``, when the caller segments many records and has it already."""
     segmenter = get_segmenter(sync=False)  # a worker never reads the database
     segmenter.add_words(words_brought([publisher], subject_terms, doc_no))
     texts = {"title": title, "body": searchable_body(abstract, subject_terms, body_html),
              "doc_no": doc_no, "index_no": index_no}
-    kinds = {backend.segments_as: backend for backend in backends()}
+    kinds = storage_kinds() if kinds is None else kinds
     return {kind: {name: (text, backend.segment_field(text, segmenter))
                    for name, text in texts.items()} for kind, backend in kinds.items()}
 

@@ -40,7 +40,7 @@ from gongkai.catalog.models import Agency, Audience, Genre, Topic
 from gongkai.documents import workflow
 from gongkai.documents.maintenance import update_statistics
 from gongkai.documents.models import Document
-from gongkai.documents.search import index_batch, loading, segment_ahead
+from gongkai.documents.search import index_batch, loading, segment_ahead, storage_kinds
 from gongkai.lib.html import sanitize_html
 from gongkai.lib.identifiers import normalize_doc_no
 from gongkai.search.backends.base import forget_word_counts
@@ -48,9 +48,9 @@ from gongkai.search.parallel import forked
 
 from .extract import chunk_records, extract_all, line_chunks
 from .import_files import (
-    LINE_FORMATS,
     figure_check,
     find_files,
+    is_lines,
     load_record,
     reason,
     tally,
@@ -108,7 +108,7 @@ def counts_as_bulk(paths, threshold: int | None = None) -> bool:
 
 
 def _records_in(path: Path) -> int:
-    if Path(path.name.lower().removesuffix(".gz")).suffix not in LINE_FORMATS:
+    if not is_lines(str(path)):
         return 1
     try:
         data = path.read_bytes()
@@ -175,9 +175,11 @@ def _tasks(files: Iterable[Path]) -> Iterator[tuple]:
 
 def read_task(task: tuple) -> list[Item]:
     """What a worker does with a task: every record read, checked, sanitised, 数据核验."""
+    kinds = storage_kinds()
     if task[0] == "lines":
         _, path, chunk = task
-        return [_item(where_in(path, e.position), e) for e in _safely(chunk_records, chunk)]
+        return [_item(where_in(path, e.position), e, kinds)
+                for e in _safely(chunk_records, chunk)]
     items = []
     for path in task[1]:
         try:
@@ -185,7 +187,7 @@ def read_task(task: tuple) -> list[Item]:
         except Exception as error:  # a page that breaks the extractor costs that page only
             items.append(Item(str(path), error=reason("无法读取", error)))
             continue
-        items += [_item(where_in(path, e.position), e) for e in found]
+        items += [_item(where_in(path, e.position), e, kinds) for e in found]
     return items
 
 
@@ -198,7 +200,7 @@ def _safely(read, chunk):
         return [Extracted(chunk.offset + 1, None, reason("无法读取", error))]
 
 
-def _item(where: str, extracted) -> Item:
+def _item(where: str, extracted, kinds: dict) -> Item:
     if extracted.error:
         return Item(where, error=extracted.error)
     record = extracted.fields
@@ -210,16 +212,16 @@ def _item(where: str, extracted) -> Item:
     except Exception as error:
         return Item(where, record, error=reason("无法保存", error))
     return Item(where, record, checked=checked, figures=figure_check(record),
-                ahead=_segmented(record, checked))
+                ahead=_segmented(record, checked, kinds))
 
 
-def _segmented(record: dict, checked: Checked) -> dict:
+def _segmented(record: dict, checked: Checked, kinds: dict) -> dict:
     """The title and body as ``load.resolve`` will fill them in, segmented for the index."""
     return segment_ahead(
         title=checked.title, abstract=record.get("abstract") or "",
         subject_terms=subject_terms(record),
         body_html=checked.body, publisher=record.get("publisher") or "",
-        doc_no=normalize_doc_no(checked.doc_no), index_no=checked.index_no)
+        doc_no=normalize_doc_no(checked.doc_no), index_no=checked.index_no, kinds=kinds)
 
 
 def _read(tasks: Iterable[tuple]) -> Iterator[Item]:

@@ -4,6 +4,7 @@ and ``gongkai load_demo``. It walks the files, extracts each one's records
 it in a ``Summary``; nothing that goes wrong with one file or one record stops the run.
 """
 
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -65,8 +66,13 @@ def import_file(path: Path, summary: Summary, agency_code: str | None = None) ->
 
 def where_in(path: Path, position: int) -> str:
     """How the summary names a record: the file, and the line of a JSON Lines file."""
-    lines = Path(Path(path).name.lower().removesuffix(".gz")).suffix in LINE_FORMATS
-    return f"{path} 第{position}行" if lines and position else str(path)
+    return f"{path} 第{position}行" if position and is_lines(str(path)) else str(path)
+
+
+@functools.lru_cache(maxsize=256)  # asked for each record of a bulk import's file
+def is_lines(path: str) -> bool:
+    """Whether ``path`` names a JSON Lines file (gzipped or not)."""
+    return Path(Path(path).name.lower().removesuffix(".gz")).suffix in LINE_FORMATS
 
 
 def load_record(where: str, record: dict, summary: Summary, agency_code, unlinked, *,
