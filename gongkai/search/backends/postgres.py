@@ -37,18 +37,27 @@ def lexeme(word: str) -> str:
 def tsvector_literal(tokens) -> str:
     """``'word':1,5 …`` from (word, offset) pairs. PostgreSQL itself clamps positions at
     16383 and keeps the first 256 per word, so long bodies need no care here."""
-    positions: dict[str, list[int]] = {}
+    positions: dict[str, int | list[int]] = {}
     for word, offset in tokens:
         found = positions.get(word)
         if found is None:
-            positions[word] = [offset + 1]
+            positions[word] = offset + 1  # most words occur once: no list for them
+        elif type(found) is int:
+            positions[word] = [found, offset + 1]
         else:
             found.append(offset + 1)
-    # Most words occur once and need no quoting: the short path, for a bulk import's sake.
-    return " ".join(
-        (f"'{w}'" if "'" not in w and "\\" not in w else lexeme(w))
-        + (f":{p[0]}" if len(p) == 1 else f":{','.join(map(str, sorted(set(p))))}")
-        for w, p in positions.items())
+    # Quoted without looking at each word (a bulk import's sake); the rare word holding a
+    # quote or a backslash shows in the count, and the text is made again with escapes.
+    text = " ".join([f"'{w}':{p}" if type(p) is int else f"'{w}':{_positions(p)}"
+                     for w, p in positions.items()])
+    if text.count("'") == 2 * len(positions) and "\\" not in text:
+        return text
+    return " ".join(lexeme(w) + f":{p if type(p) is int else _positions(p)}"
+                    for w, p in positions.items())
+
+
+def _positions(found: list[int]) -> str:
+    return ",".join(map(str, sorted(set(found))))
 
 
 class SearchBackend(BaseSearchBackend):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import override_settings
 
 from gongkai.search.backends import get_search_backend
-from gongkai.search.backends.postgres import DEFER_INDEXES_FROM, GIN_INDEXES
+from gongkai.search.backends.postgres import DEFER_INDEXES_FROM, GIN_INDEXES, tsvector_literal
 
 from .contract import BackendContract, SearchTestCase
 
@@ -46,6 +46,16 @@ class PostgresBackendTestCase(BackendContract, SearchTestCase):
         with pytest.raises(RuntimeError), backend.loading(DEFER_INDEXES_FROM):
             raise RuntimeError("the load failed")
         assert self.gin_indexes() == set(GIN_INDEXES)  # built again however it ends
+
+    def test_a_tsvector_literal_reads_back_as_its_words_at_their_offsets(self):
+        tokens = [("街道", 0), ("o'brien", 3), ("街道", 12), ("a\\b", 5), ("街道", 12),
+                  ("办事处", 2)]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT lexeme, positions FROM unnest(%s::tsvector)",
+                           [tsvector_literal(tokens)])
+            read = dict(cursor.fetchall())
+        # Each word once, at its offsets + 1, sorted, a repeated offset once.
+        assert read == {"街道": [1, 13], "o'brien": [4], "a\\b": [6], "办事处": [3]}
 
     def test_optimize_db_builds_gin_indexes_a_killed_load_left_unbuilt(self):
         with connection.cursor() as cursor:
