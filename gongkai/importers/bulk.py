@@ -23,11 +23,12 @@ documents a second instead of a couple of hundred:
 live document becomes its pending revision, which is ``workflow.save_edit``'s business).
 """
 
+import gc
 import gzip
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -140,13 +141,26 @@ def load_paths(paths, *, agency_code=None, progress=True,
     unlinked: list = []
     known: dict = {}
     records = 0 if connection.in_atomic_block else sum(map(_records_in, find_files(paths)))
-    with loading(records), tqdm(unit="条", disable=None if progress else True,
-                                leave=False) as bar:
+    with _fewer_collections(), loading(records), tqdm(
+            unit="条", disable=None if progress else True, leave=False) as bar:
         for items in _batches(_read(_tasks(find_files(paths))), batch):
             loaded += load_batch(items, summary, agency_code, unlinked, known)
             bar.update(len(items))
     link_superseded(unlinked)
     return summary, loaded
+
+
+@contextmanager
+def _fewer_collections():
+    """Python's cyclic garbage collector run less often meanwhile (in the worker processes
+    too, forked inside): each batch makes hundreds of thousands of short-lived objects, and
+    collecting them at the default pace cost ~5 % of the main process's time."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def finish() -> None:

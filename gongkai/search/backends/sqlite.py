@@ -24,6 +24,9 @@ follow newest first. Above FACET_LIMIT matches, facets are counted over a sample
 import datetime as dt
 import re
 import zlib
+from contextlib import contextmanager
+
+from django.db import transaction
 
 from ..index import FIELDS
 from .base import DATE, SLOT_COLUMNS, BaseSearchBackend, Found, segmented_fields
@@ -36,6 +39,11 @@ MAX_MINUTE = (1 << (63 - ID_BITS)) - 1
 MAX_ROWID = (1 << 63) - 1
 COLUMNS = (*FIELDS, "tags")
 SEPARATOR = "\x1f"
+# FTS5's merge settings as SQLite ships them, and what a bulk load sets meanwhile (``loading``).
+MERGING = {"automerge": 4, "crisismerge": 16}
+NOT_MERGING = {"automerge": 0, "crisismerge": 2000}
+# A bulk load of fewer records merges as it goes.
+DEFER_MERGES_FROM = 20000
 
 
 def forget_shadow_statistics(cursor) -> None:
@@ -145,6 +153,42 @@ class SearchBackend(BaseSearchBackend):
 
     def optimize(self) -> None:
         self._execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+    @contextmanager
+    def loading(self, records: int):
+        """A load of at least a third of what is indexed lets FTS5 add a segment per batch
+        without merging them as it goes, then merges everything once at the end: merging as
+        it goes took half of FTS5's time in the one process that may write, the final merge
+        a quarter of that (bench/bulk_floor.py's FTS5 step; docs/benchmarks.md). Meanwhile
+        searches read the extra segments. The settings go back and the merge runs however
+        the load ends; a process killed meanwhile leaves that to ``ensure_indexes``
+        (``gongkai optimize-db``, the next bulk load)."""
+        if records < max(DEFER_MERGES_FROM, self._count() // 3):
+            yield
+            return
+        self._merge_settings(NOT_MERGING)
+        try:
+            yield
+        finally:
+            self.ensure_indexes()
+
+    def ensure_indexes(self) -> None:
+        """FTS5's merging back on, and the segments merged, after a load that set it off."""
+        if self._merge_settings(MERGING):
+            self.optimize()
+
+    def _merge_settings(self, settings: dict) -> bool:
+        """Store ``settings`` in FTS5's configuration; whether any was different."""
+        with transaction.atomic(using=self.database):
+            stored = dict(self._execute("SELECT k, v FROM search_fts_config"))
+            changed = {k: v for k, v in settings.items() if stored.get(k, MERGING[k]) != v}
+            for name, value in changed.items():
+                self._execute("INSERT INTO search_fts(search_fts, rank) VALUES (%s, %s)",
+                              [name, value])
+        return bool(changed)
+
+    def _count(self) -> int:
+        return self._execute("SELECT count(*) FROM search_entry")[0][0]
 
     def entries(self, *, after=0, limit=10000):
         """(record id, publication minute) above ``after``, by id."""

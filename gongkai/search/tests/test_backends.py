@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from gongkai.search.backends import get_search_backend
+from gongkai.search.backends import get_search_backend, sqlite
 from gongkai.search.backends.postgres import DEFER_INDEXES_FROM, GIN_INDEXES, tsvector_literal
 
 from .contract import BackendContract, SearchTestCase
@@ -21,6 +21,31 @@ from .contract import BackendContract, SearchTestCase
 @override_settings(GONGKAI_SEARCH={"default": {"BACKEND": "gongkai.search.backends.sqlite"}})
 class SQLiteBackendTestCase(BackendContract, SearchTestCase):
     backend_vendor = "sqlite"
+
+    def merge_settings(self) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT k, v FROM search_fts_config")
+            stored = dict(cursor.fetchall())
+        return {k: stored.get(k, default) for k, default in sqlite.MERGING.items()}
+
+    def test_a_large_bulk_load_merges_fts5_segments_once_at_the_end(self):
+        backend = get_search_backend()
+        with backend.loading(sqlite.DEFER_MERGES_FROM - 1):
+            assert self.merge_settings() == sqlite.MERGING  # a small load merges as it goes
+        with backend.loading(sqlite.DEFER_MERGES_FROM):
+            assert self.merge_settings() == sqlite.NOT_MERGING
+            assert self.titles("乡村振兴") == [self.bank.title]  # found all the same
+        assert self.merge_settings() == sqlite.MERGING
+        with pytest.raises(RuntimeError), backend.loading(sqlite.DEFER_MERGES_FROM):
+            raise RuntimeError("the load failed")
+        assert self.merge_settings() == sqlite.MERGING  # back on however it ends
+        assert self.titles("乡村振兴") == [self.bank.title]
+
+    def test_optimize_db_turns_merging_back_on_after_a_killed_load(self):
+        get_search_backend()._merge_settings(sqlite.NOT_MERGING)
+        call_command("optimize_db", stdout=StringIO())
+        assert self.merge_settings() == sqlite.MERGING
+        assert self.titles("乡村振兴") == [self.bank.title]
 
 
 @skipUnless(connection.vendor == "postgresql", "the tsvector backend needs PostgreSQL")
