@@ -11,7 +11,7 @@ database --database-url names (dropped and created again). Then times `gongkai i
 transactions that write the documents and their search index) and the statistics refreshed
 after it — and, with --reimport, the same files imported again (every
 record an update). Prints a table: documents, seconds and documents/s per phase, the CPU
-of all processes, and how long the importing process waited on the database.
+of the importer's processes and of a local PostgreSQL server, and how long the importing process waited on the database.
 """
 
 import argparse
@@ -102,11 +102,28 @@ def setup(args) -> Path:
     return work
 
 
-def cpu_seconds() -> tuple[float, float]:
-    """CPU time of this process, and of its finished children (the worker processes)."""
+def cpu_seconds() -> tuple[float, float, float]:
+    """CPU time of this process, of its finished children (the worker processes), and of
+    the PostgreSQL server's processes when it runs on this machine (0 otherwise)."""
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
         resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
+    return (me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime,
+            postgres_cpu_seconds())
+
+
+def postgres_cpu_seconds() -> float:
+    """User and system time of the processes called ``postgres`` (/proc/PID/stat)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # gone meanwhile
+            continue
+        name, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:]
+        if name == "postgres":
+            values = fields.split()
+            ticks += int(values[11]) + int(values[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class DatabaseClock:
@@ -146,16 +163,16 @@ class DatabaseClock:
 def timed(phase: str, rows: list, n: int, run):
     from django.db import connection
 
-    started, (main, workers) = time.perf_counter(), cpu_seconds()
+    started, before = time.perf_counter(), cpu_seconds()
     with DatabaseClock(connection).running() as clock:
         result = run()
     seconds = time.perf_counter() - started
-    main, workers = (after - before for after, before in zip(cpu_seconds(), (main, workers),
-                                                              strict=True))
-    rows.append((phase, n, seconds, main + workers, clock.seconds))
-    print(f"  {phase}: {seconds:.1f} s; CPU-s: {main:.1f} main process, {workers:.1f} workers;"
-          f" {clock.seconds:.1f} s in the database's statements and commits",
-          file=sys.stderr, flush=True)
+    main, workers, server = (after - earlier for after, earlier in zip(cpu_seconds(), before,
+                                                                       strict=True))
+    rows.append((phase, n, seconds, main + workers, clock.seconds, server))
+    print(f"  {phase}: {seconds:.1f} s; CPU-s: {main:.1f} main process, {workers:.1f} workers,"
+          f" {server:.1f} PostgreSQL server; {clock.seconds:.1f} s in the database's "
+          "statements and commits", file=sys.stderr, flush=True)
     return result
 
 
@@ -187,22 +204,23 @@ def main():
     backend = get_search_backend()
     print(f"## `gongkai import --bulk`, {args.docs:,} documents from JSON Lines "
           f"({connection.vendor}, search: {backend.vendor})\n")
-    print("| phase | documents | seconds | documents/s | CPU-seconds (all processes) "
-          "| documents per CPU-second | ms a document in the database¹ |\n"
+    print("| phase | documents | seconds | documents/s | CPU-seconds: importer (all its "
+          "processes) | CPU-seconds: PostgreSQL server² | ms a document in the database¹ |\n"
           "|---|---|---|---|---|---|---|")
     for label, rows_of in [("", rows[:2]), ("re-import: ", rows[2:])]:
         if not rows_of:
             continue
-        for phase, n, seconds, cpu, database in rows_of:
+        for phase, n, seconds, cpu, database, server in rows_of:
             print(f"| {phase} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} | {cpu:.1f} "
-                  f"| {n / cpu:,.0f} | {database * 1000 / n:.3f} |")
+                  f"| {server:.1f} | {database * 1000 / n:.3f} |")
         total, cpu = sum(r[2] for r in rows_of), sum(r[3] for r in rows_of)
-        database = sum(r[4] for r in rows_of)
+        database, server = sum(r[4] for r in rows_of), sum(r[5] for r in rows_of)
         print(f"| **{label}in all** | {args.docs:,} | {total:.1f} | "
-              f"**{args.docs / total:,.0f}** | {cpu:.1f} | {args.docs / cpu:,.0f} "
+              f"**{args.docs / total:,.0f}** | {cpu:.1f} | {server:.1f} "
               f"| {database * 1000 / args.docs:.3f} |")
     print("\n¹ the importing process waiting on statements and commits (on SQLite, the "
-          "engine's work in the one process that may write; PostgreSQL's COPY not counted)")
+          "engine's work in the one process that may write; PostgreSQL's COPY not counted)\n"
+          "² every process called postgres on this machine (0 for SQLite, or a remote server)")
     print(f"\nfirst import: {first.created:,} created, {first.updated:,} updated, "
           f"{len(first.skipped):,} skipped; {Document.objects.count():,} documents, "
           f"{Document.objects.exclude(index_no=None).count():,} with a 索引号"
