@@ -188,7 +188,8 @@ def _tasks(files: Iterable[Path]) -> Iterator[tuple]:
 
 
 def read_task(task: tuple) -> list[Item]:
-    """What a worker does with a task: every record read, checked, sanitised, 数据核验."""
+    """What a worker does with a task: every record read, checked, sanitised, 数据核验 and
+    segmented for the search index."""
     kinds = storage_kinds()
     if task[0] == "lines":
         _, path, chunk = task

@@ -27,6 +27,8 @@ RELEVANCE, DATE = "relevance", "date"
 # Document counts of single words, for choosing a question's rarest words (rarest()).
 WORD_COUNT_SECONDS = 600
 WORD_COUNT_ENTRIES = 50_000
+# A bulk load of fewer records keeps every index up to date as it goes (``loading``).
+DEFER_FROM = 20000
 _word_counts: dict[tuple[str, str], tuple[int, float]] = {}
 
 
@@ -217,12 +219,33 @@ class BaseSearchBackend:
         forget_word_counts()
         return count
 
+    # Whether part of the index is cheaper built once after a large load than kept up to
+    # date through it (``set_aside``).
+    sets_aside = False
+
     @contextmanager
     def loading(self, records: int):
-        """Around a bulk load of about ``records`` records written batch by batch: a backend
-        whose index is cheaper built once than kept up to date may set it aside meanwhile
-        (searches still answer, more slowly) and must build it again on the way out."""
-        yield
+        """Around a bulk load of about ``records`` records written batch by batch. A load of
+        at least a third of what is indexed (and ``DEFER_FROM`` records or more) lets the
+        backend ``set_aside`` what it builds once at the end instead; searches still answer
+        meanwhile, more slowly. ``ensure_indexes`` builds it again however the load ends,
+        and after a process killed meanwhile (``gongkai optimize-db``, the next bulk load)."""
+        if not self.sets_aside or records < max(DEFER_FROM, self.indexed_estimate() // 3):
+            yield
+            return
+        self.set_aside()
+        try:
+            yield
+        finally:
+            self.ensure_indexes()
+
+    def set_aside(self) -> None:
+        """Stop keeping up to date what ``ensure_indexes`` builds again (``sets_aside``)."""
+        raise NotImplementedError
+
+    def indexed_estimate(self) -> int:
+        """About how many records are indexed (``loading``'s third)."""
+        raise NotImplementedError
 
     def ensure_indexes(self) -> None:
         """Build what ``loading`` set aside, if a process killed meanwhile left it unbuilt."""

@@ -15,8 +15,6 @@ matching tsvector is detoasted), so the count is capped (GATE + 1, shown as "200
 and above GATE only the WINDOW newest matches are ranked.
 """
 
-from contextlib import contextmanager
-
 from django.db import transaction
 
 from .base import DATE, SLOT_COLUMNS, BaseSearchBackend, Found, ahead_or
@@ -26,8 +24,6 @@ from .base import DATE, SLOT_COLUMNS, BaseSearchBackend, Found, ahead_or
 LABELS = {"title": "A", "doc_no": "B", "index_no": "C", "body": "D"}
 RANK_WEIGHTS = "{0.1, 0.5, 0.5, 1.0}"  # D, C, B, A
 GIN_INDEXES = {"search_entry_tsv": "tsv", "search_entry_title_tsv": "title_tsv"}  # migration 0002
-# A bulk load of fewer records keeps the GIN indexes up to date as it goes (``loading``).
-DEFER_INDEXES_FROM = 20000
 
 
 def lexeme(word: str) -> str:
@@ -113,29 +109,18 @@ class SearchBackend(BaseSearchBackend):
         several times faster than keeping them up to date row by row. Searches wait for the
         commit (the table is locked throughout), as they would for the TRUNCATE."""
         with transaction.atomic(using=self.database):
-            for name in GIN_INDEXES:
-                self._execute(f"DROP INDEX IF EXISTS {name}")
+            self.set_aside()
             count = super().rebuild(batches)  # optimize() builds them (ensure_indexes)
         return count
 
-    @contextmanager
-    def loading(self, records: int):
-        """A load of at least a third of what is indexed writes without the GIN indexes and
-        builds them once at the end: keeping them up to date cost the server more than the
-        rest of the import (bench/bulk_import.py). Meanwhile a search reads the table
-        without them. The indexes are built again however the load ends; a process killed
-        meanwhile leaves them to ``ensure_indexes`` (``gongkai optimize-db``, the next bulk
-        load) or ``gongkai reindex``."""
-        if records < max(DEFER_INDEXES_FROM, self._count() // 3):
-            yield
-            return
+    # A load of a third or more of the index writes without the GIN indexes: keeping them up
+    # to date cost the server more than the rest of the import (bench/bulk_import.py).
+    sets_aside = True
+
+    def set_aside(self) -> None:
         with transaction.atomic(using=self.database):
             for name in GIN_INDEXES:
                 self._execute(f"DROP INDEX IF EXISTS {name}")
-        try:
-            yield
-        finally:
-            self.ensure_indexes()
 
     def ensure_indexes(self) -> None:
         """Build the GIN indexes that are missing (after an interrupted bulk load)."""
@@ -145,8 +130,8 @@ class SearchBackend(BaseSearchBackend):
                 self._execute(f"CREATE INDEX IF NOT EXISTS {name} ON search_entry "
                               f"USING gin ({column})")
 
-    def _count(self) -> int:
-        """What is indexed, from the planner's estimate (a count would read the table)."""
+    def indexed_estimate(self) -> int:
+        """The planner's estimate (a count would read the table)."""
         rows = self._execute("SELECT reltuples FROM pg_class WHERE relname = 'search_entry'")
         return max(0, int(rows[0][0])) if rows else 0
 

@@ -24,7 +24,6 @@ follow newest first. Above FACET_LIMIT matches, facets are counted over a sample
 import datetime as dt
 import re
 import zlib
-from contextlib import contextmanager
 
 from django.db import transaction
 
@@ -39,11 +38,9 @@ MAX_MINUTE = (1 << (63 - ID_BITS)) - 1
 MAX_ROWID = (1 << 63) - 1
 COLUMNS = (*FIELDS, "tags")
 SEPARATOR = "\x1f"
-# FTS5's merge settings as SQLite ships them, and what a bulk load sets meanwhile (``loading``).
+# FTS5's merge settings as SQLite ships them, and what a large bulk load sets meanwhile.
 MERGING = {"automerge": 4, "crisismerge": 16}
 NOT_MERGING = {"automerge": 0, "crisismerge": 2000}
-# A bulk load of fewer records merges as it goes.
-DEFER_MERGES_FROM = 20000
 # Pages FTS5 writes in one step of the merge after a bulk load: each step a transaction of
 # ~0.4 s (100,000 documents), for the whole merge costs no more than one 'optimize' would.
 MERGE_PAGES = 2000
@@ -157,23 +154,14 @@ class SearchBackend(BaseSearchBackend):
     def optimize(self) -> None:
         self._execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
-    @contextmanager
-    def loading(self, records: int):
-        """A load of at least a third of what is indexed lets FTS5 add a segment per batch
-        without merging them as it goes, then merges them once at the end (``merge``):
-        merging as it goes took half of FTS5's time in the one process that may write, the
-        final merge a quarter of that (docs/benchmarks.md). Meanwhile searches read the
-        extra segments. The settings go back and the merge runs however the load ends; a
-        process killed meanwhile leaves that to ``ensure_indexes`` (``gongkai optimize-db``,
-        the next bulk load)."""
-        if records < max(DEFER_MERGES_FROM, self._count() // 3):
-            yield
-            return
+    # A load of a third or more of the index lets FTS5 add a segment per batch without
+    # merging as it goes, and merges once at the end (``merge``): merging as it goes took
+    # half of FTS5's time in the one process that may write, the final merge a quarter of
+    # that (docs/benchmarks.md).
+    sets_aside = True
+
+    def set_aside(self) -> None:
         self._merge_settings(NOT_MERGING)
-        try:
-            yield
-        finally:
-            self.ensure_indexes()
 
     def ensure_indexes(self) -> None:
         """FTS5's merging back on, and the segments merged, after a load that set it off."""
@@ -204,7 +192,7 @@ class SearchBackend(BaseSearchBackend):
                               [name, value])
         return bool(changed)
 
-    def _count(self) -> int:
+    def indexed_estimate(self) -> int:
         return self._execute("SELECT count(*) FROM search_entry")[0][0]
 
     def entries(self, *, after=0, limit=10000):

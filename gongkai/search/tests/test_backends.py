@@ -12,7 +12,8 @@ from django.db import connection
 from django.test import override_settings
 
 from gongkai.search.backends import get_search_backend, sqlite
-from gongkai.search.backends.postgres import DEFER_INDEXES_FROM, GIN_INDEXES, tsvector_literal
+from gongkai.search.backends.base import DEFER_FROM
+from gongkai.search.backends.postgres import GIN_INDEXES, tsvector_literal
 from gongkai.search.registry import get_index
 
 from .contract import BackendContract, SearchTestCase
@@ -31,13 +32,13 @@ class SQLiteBackendTestCase(BackendContract, SearchTestCase):
 
     def test_a_large_bulk_load_merges_fts5_segments_once_at_the_end(self):
         backend = get_search_backend()
-        with backend.loading(sqlite.DEFER_MERGES_FROM - 1):
+        with backend.loading(DEFER_FROM - 1):
             assert self.merge_settings() == sqlite.MERGING  # a small load merges as it goes
-        with backend.loading(sqlite.DEFER_MERGES_FROM):
+        with backend.loading(DEFER_FROM):
             assert self.merge_settings() == sqlite.NOT_MERGING
             assert self.titles("乡村振兴") == [self.bank.title]  # found all the same
         assert self.merge_settings() == sqlite.MERGING
-        with pytest.raises(RuntimeError), backend.loading(sqlite.DEFER_MERGES_FROM):
+        with pytest.raises(RuntimeError), backend.loading(DEFER_FROM):
             raise RuntimeError("the load failed")
         assert self.merge_settings() == sqlite.MERGING  # back on however it ends
         assert self.titles("乡村振兴") == [self.bank.title]
@@ -63,7 +64,7 @@ class SQLiteBackendTestCase(BackendContract, SearchTestCase):
         backend, index = get_search_backend(), get_index()
         records = [index.to_record(d) for d in index.get_queryset()]
         backend.merge()
-        with backend.loading(sqlite.DEFER_MERGES_FROM):
+        with backend.loading(DEFER_FROM):
             for _ in range(6):  # six batches, a transaction each
                 backend.index(records)
             assert self.fts_segments() >= 6
@@ -91,13 +92,13 @@ class PostgresBackendTestCase(BackendContract, SearchTestCase):
     def test_a_large_bulk_load_builds_the_gin_indexes_once_at_the_end(self):
         backend = get_search_backend()
         assert self.gin_indexes() == set(GIN_INDEXES)
-        with backend.loading(DEFER_INDEXES_FROM - 1):
+        with backend.loading(DEFER_FROM - 1):
             assert self.gin_indexes() == set(GIN_INDEXES)  # a small load keeps them
-        with backend.loading(DEFER_INDEXES_FROM):
+        with backend.loading(DEFER_FROM):
             assert self.gin_indexes() == set()
             assert self.titles("乡村振兴") == [self.bank.title]  # found all the same
         assert self.gin_indexes() == set(GIN_INDEXES)
-        with pytest.raises(RuntimeError), backend.loading(DEFER_INDEXES_FROM):
+        with pytest.raises(RuntimeError), backend.loading(DEFER_FROM):
             raise RuntimeError("the load failed")
         assert self.gin_indexes() == set(GIN_INDEXES)  # built again however it ends
 
